@@ -1,0 +1,36 @@
+# Finds every third-party library and exposes each as one imported target.
+# All of them come from Debian 12 packages except BoringSSL, which
+# tools/setup/build_boringssl.sh builds from Debian's source package.
+
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+
+# BoringSSL: static, every symbol prefixed KSBSSL_ (see build_boringssl.sh).
+if(NOT EXISTS "${KEYSTORM_BORINGSSL_ROOT}/lib/libcrypto.a")
+  message(FATAL_ERROR
+    "BoringSSL not found at ${KEYSTORM_BORINGSSL_ROOT}. "
+    "Run tools/setup/build_boringssl.sh first (tools/setup/setup.sh does it).")
+endif()
+add_library(keystorm_boringssl STATIC IMPORTED GLOBAL)
+set_target_properties(keystorm_boringssl PROPERTIES
+  IMPORTED_LOCATION "${KEYSTORM_BORINGSSL_ROOT}/lib/libcrypto.a"
+  INTERFACE_INCLUDE_DIRECTORIES "${KEYSTORM_BORINGSSL_ROOT}/include"
+  INTERFACE_COMPILE_DEFINITIONS "BORINGSSL_PREFIX=KSBSSL"
+  INTERFACE_LINK_LIBRARIES Threads::Threads)
+add_library(keystorm::boringssl ALIAS keystorm_boringssl)
+
+# simdjson (Debian ships a shared library and a CMake config).
+find_package(simdjson REQUIRED)
+
+# libcbor: no CMake config in Debian 12; pkg-config has it.
+pkg_check_modules(LIBCBOR REQUIRED IMPORTED_TARGET libcbor)
+
+find_package(TBB REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+
+if(KEYSTORM_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(KEYSTORM_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,144 @@
+// Verification of registration (WebAuthn L3 §7.1) and authentication
+// assertion (§7.2) ceremonies.
+//
+// The Verifier decides and writes nothing: it returns a verdict (VerifyError)
+// and, on success, the data the caller must store — a new credential record
+// (R27) or a credential update (A24).  Finding the credential for an
+// assertion (A6) and checking a new credential ID's uniqueness (R26) belong to
+// the credential store; the caller does them and passes the results in.
+//
+// Thread safety: a Verifier is immutable and may be shared by any number of
+// threads; each thread passes its own JsonScratch.
+#ifndef KEYSTORM_VERIFIER_H_
+#define KEYSTORM_VERIFIER_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "keystorm/attestation.h"
+#include "keystorm/bytes.h"
+#include "keystorm/cose_key.h"
+#include "keystorm/json_scratch.h"
+#include "keystorm/verify_error.h"
+#include "keystorm/webauthn_json.h"
+
+namespace keystorm {
+
+// The relying party's identity: fixed for a deployment.
+struct RelyingPartyConfig {
+  std::string rp_id;                     // rpIdHash must be SHA-256 of this
+  std::vector<std::string> origins;      // exact matches for C.origin (R9/A12)
+  bool cross_origin_allowed = false;     // may run in a cross-origin iframe (R10/A13)
+  std::vector<std::string> top_origins;  // acceptable C.topOrigin (R11/A14)
+};
+
+enum class SignCountPolicy : uint8_t {
+  kReject,  // A22 failure is sign_count_regression
+  kWarn,    // accepted and flagged; the stored counter is never lowered
+};
+
+// What one ceremony demands.  The policy engine derives these per user, so
+// policy and verification cannot disagree.
+struct Requirements {
+  bool user_verification_required = false;  // R16/A17
+  bool user_presence_required = true;       // R15/A16 (false only for conditional create)
+  // R20: offered pubKeyCredParams; empty means every implemented algorithm.
+  std::vector<int64_t> allowed_algorithms;
+  // RS1 (RSASSA-PKCS1-v1_5 with SHA-1): legacy TPMs sign with it and the FIDO
+  // conformance tool requires it; an operator may forbid it.
+  bool allow_rs1 = true;
+  SignCountPolicy sign_count_policy = SignCountPolicy::kReject;
+  // A19: tolerate BE 0 -> 1 (an iCloud passkey registered before sync).
+  bool allow_backup_eligibility_upgrade = false;
+  // R23-R24: roots the attestation must chain to.  Null or empty: trust is
+  // not required and the verdict reports the trust level instead.
+  std::shared_ptr<const TrustAnchors> trust_anchors;
+  bool allow_self_attestation = true;
+  bool allow_none_attestation = true;
+};
+
+struct RegistrationExpectations {
+  std::string challenge;  // base64url, as issued (compared after stripping '=')
+  Requirements requirements;
+  std::optional<int64_t> verification_time;  // unix seconds; default now
+};
+
+// R27: the credential record to store.
+struct NewCredential {
+  Bytes id;
+  Bytes public_key_cose;  // the COSE_Key exactly as the authenticator sent it
+  int64_t algorithm = 0;
+  uint32_t sign_count = 0;
+  bool uv_initialized = false;
+  bool backup_eligible = false;
+  bool backup_state = false;
+  std::array<uint8_t, 16> aaguid{};
+  std::vector<std::string> transports;
+  std::string attestation_format;
+  AttestationType attestation_type = AttestationType::kNone;
+  bool attestation_trusted = false;  // chained to a configured anchor
+  std::vector<Bytes> attestation_trust_path;
+};
+
+// A stored credential as the store hands it to assertion verification.
+// Views and the key must outlive the VerifyAssertion call.
+struct StoredCredential {
+  ByteView id;
+  ByteView user_handle;              // the owning account's user handle
+  const PublicKey* public_key = nullptr;  // parsed once, cached by the caller
+  uint32_t sign_count = 0;
+  bool backup_eligible = false;
+  bool uv_initialized = false;
+};
+
+struct AssertionExpectations {
+  std::string challenge;
+  Requirements requirements;
+  // A5: when non-empty, the credential must be one of these IDs.
+  std::vector<Bytes> allow_credentials;
+  // A6: set when the user was identified before the ceremony (the account's
+  // user handle); unset for usernameless (discoverable) login.
+  std::optional<Bytes> user_handle;
+};
+
+// A24: what to write back after a successful assertion.
+struct CredentialUpdate {
+  uint32_t sign_count = 0;  // never lower than the stored value
+  bool backup_state = false;
+  bool uv_initialized = false;
+  bool sign_count_regressed = false;  // only with SignCountPolicy::kWarn
+  bool user_verified = false;
+};
+
+class Verifier {
+ public:
+  explicit Verifier(RelyingPartyConfig config);
+  ~Verifier();
+
+  const RelyingPartyConfig& config() const { return config_; }
+
+  // §7.1 steps R5-R25 (R26, uniqueness, is the store's).  On kOk fills *out.
+  VerifyError VerifyRegistration(const RegistrationResponse& response,
+                                 const RegistrationExpectations& expected, JsonScratch* scratch,
+                                 NewCredential* out) const;
+
+  // §7.2 steps A5-A22.  `credential` is the stored record whose id equals
+  // response.raw_id, or nullptr if the store has none (unknown_credential).
+  // On kOk fills *update.
+  VerifyError VerifyAssertion(const AuthenticationResponse& response,
+                              const AssertionExpectations& expected,
+                              const StoredCredential* credential, JsonScratch* scratch,
+                              CredentialUpdate* update) const;
+
+ private:
+  RelyingPartyConfig config_;
+  std::array<uint8_t, 32> rp_id_hash_;
+};
+
+}  // namespace keystorm
+
+#endif  // KEYSTORM_VERIFIER_H_

@@ -1,0 +1,148 @@
+// §7.2 Verifying an Authentication Assertion: the run order, A5 to A22.
+#include <algorithm>
+
+#include "ceremony_steps.h"
+#include "keystorm/verifier.h"
+
+namespace keystorm {
+namespace {
+
+// A5: "If options.allowCredentials is not empty, verify that credential.id
+// identifies one of the public key credentials listed in allowCredentials."
+VerifyError CheckAllowCredentials(const AuthenticationResponse& r, const AssertionExpectations& e) {
+  if (e.allow_credentials.empty()) return VerifyError::kOk;
+  for (const Bytes& id : e.allow_credentials) {
+    if (Equal(id, r.raw_id)) return VerifyError::kOk;
+  }
+  return VerifyError::kCredentialNotAllowed;
+}
+
+// A6: "Identify the user being authenticated and let credentialRecord be the
+// credential record for the credential":
+//  - user identified before the ceremony: the account holds the credential,
+//    and a present userHandle equals the account's user handle;
+//  - usernameless: userHandle is present and is the credential owner's.
+VerifyError IdentifyUserAndCredential(const AuthenticationResponse& r,
+                                      const AssertionExpectations& e,
+                                      const StoredCredential* credential) {
+  if (credential == nullptr || credential->public_key == nullptr) {
+    return VerifyError::kUnknownCredential;
+  }
+  if (e.user_handle) {
+    if (!Equal(credential->user_handle, *e.user_handle)) return VerifyError::kUserHandleMismatch;
+    if (r.user_handle && !Equal(*r.user_handle, *e.user_handle)) {
+      return VerifyError::kUserHandleMismatch;
+    }
+    return VerifyError::kOk;
+  }
+  if (!r.user_handle || r.user_handle->empty() ||
+      !Equal(*r.user_handle, credential->user_handle)) {
+    return VerifyError::kUserHandleMismatch;
+  }
+  return VerifyError::kOk;
+}
+
+// Policy over the stored algorithm: the same allow-list registration uses.
+VerifyError CheckStoredAlgorithmAllowed(const PublicKey& key, const Requirements& req) {
+  int64_t alg = key.algorithm();
+  if (alg == static_cast<int64_t>(CoseAlgorithm::kRS1) && !req.allow_rs1) {
+    return VerifyError::kAlgorithmNotAllowed;
+  }
+  if (req.allowed_algorithms.empty() ||
+      std::find(req.allowed_algorithms.begin(), req.allowed_algorithms.end(), alg) !=
+          req.allowed_algorithms.end()) {
+    return VerifyError::kOk;
+  }
+  return VerifyError::kAlgorithmNotAllowed;
+}
+
+// A19: "If the credential backup state is used as part of Relying Party
+// business logic or policy": a stored BE must not change.
+VerifyError CheckBackupEligibilityUnchanged(const AuthenticatorData& ad,
+                                            const StoredCredential& credential,
+                                            const Requirements& req) {
+  if (ad.backup_eligible() == credential.backup_eligible) return VerifyError::kOk;
+  if (req.allow_backup_eligibility_upgrade && !credential.backup_eligible) return VerifyError::kOk;
+  return VerifyError::kBackupEligibilityChanged;
+}
+
+// A21: "Using credentialRecord.publicKey, verify that sig is a valid
+// signature over the binary concatenation of authData and hash."
+VerifyError CheckSignature(const AuthenticationResponse& r, const PublicKey& key,
+                           const std::array<uint8_t, 32>& client_data_hash) {
+  return key.Verify2(r.authenticator_data, client_data_hash, r.signature)
+             ? VerifyError::kOk
+             : VerifyError::kSignatureInvalid;
+}
+
+// A22: "If authData.signCount is nonzero or credentialRecord.signCount is
+// nonzero": greater than the stored value is fine; anything else is a
+// clone signal, rejected or flagged by policy.
+VerifyError CheckSignCount(const AuthenticatorData& ad, const StoredCredential& credential,
+                           const Requirements& req, CredentialUpdate* update) {
+  update->sign_count = std::max(ad.sign_count, credential.sign_count);
+  if (ad.sign_count == 0 && credential.sign_count == 0) return VerifyError::kOk;
+  if (ad.sign_count > credential.sign_count) return VerifyError::kOk;
+  if (req.sign_count_policy == SignCountPolicy::kWarn) {
+    update->sign_count_regressed = true;
+    return VerifyError::kOk;
+  }
+  return VerifyError::kSignCountRegression;
+}
+
+}  // namespace
+
+VerifyError Verifier::VerifyAssertion(const AuthenticationResponse& response,
+                                      const AssertionExpectations& expected,
+                                      const StoredCredential* credential, JsonScratch* scratch,
+                                      CredentialUpdate* update) const {
+  const Requirements& req = expected.requirements;
+  VerifyError err;
+  // A5-A6.
+  if ((err = CheckAllowCredentials(response, expected)) != VerifyError::kOk) return err;
+  if ((err = IdentifyUserAndCredential(response, expected, credential)) != VerifyError::kOk) {
+    return err;
+  }
+  // A7: authData must be exactly rpIdHash ‖ flags ‖ signCount [‖ extensions].
+  AuthenticatorData ad;
+  if ((err = ParseAuthenticatorData(response.authenticator_data, &ad)) != VerifyError::kOk) {
+    return err;
+  }
+  if (ad.attested) return VerifyError::kMalformedAuthenticatorData;
+  // A8-A14.
+  err = steps::VerifyClientData(response.client_data_json, steps::kTypeGet, expected.challenge,
+                                config_, scratch);
+  if (err != VerifyError::kOk) return err;
+  // A15-A18.
+  if ((err = steps::VerifyAuthenticatorDataFlags(ad, rp_id_hash_, req)) != VerifyError::kOk) {
+    return err;
+  }
+  // A19.
+  if ((err = CheckBackupEligibilityUnchanged(ad, *credential, req)) != VerifyError::kOk) return err;
+  // A20-A21, dispatching only on the stored key's algorithm.
+  if ((err = CheckStoredAlgorithmAllowed(*credential->public_key, req)) != VerifyError::kOk) {
+    return err;
+  }
+  std::array<uint8_t, 32> client_data_hash = steps::HashClientData(response.client_data_json);
+  if ((err = CheckSignature(response, *credential->public_key, client_data_hash)) !=
+      VerifyError::kOk) {
+    return err;
+  }
+  // A22.
+  CredentialUpdate u;
+  if ((err = CheckSignCount(ad, *credential, req, &u)) != VerifyError::kOk) return err;
+  // A24: the updates, deferred to the caller's commit.
+  u.backup_state = ad.backup_state();
+  u.user_verified = ad.user_verified();
+  u.uv_initialized = credential->uv_initialized || ad.user_verified();
+  *update = u;
+  return VerifyError::kOk;
+}
+
+Verifier::Verifier(RelyingPartyConfig config) : config_(std::move(config)) {
+  rp_id_hash_ = steps::Sha256(AsBytes(config_.rp_id));
+}
+
+Verifier::~Verifier() = default;
+
+}  // namespace keystorm

@@ -1,0 +1,20 @@
+// Private: one verification procedure per attestation statement format
+// (WebAuthn L3 §8).  Each returns kOk and fills *result, or the code of the
+// first requirement that fails.
+#ifndef KEYSTORM_ENGINE_SRC_ATTESTATION_FORMATS_H_
+#define KEYSTORM_ENGINE_SRC_ATTESTATION_FORMATS_H_
+
+#include "keystorm/attestation.h"
+
+namespace keystorm::attestation {
+
+VerifyError VerifyNone(CborRef att_stmt, const AttestationContext& ctx,
+                       AttestationStatementResult* result);
+VerifyError VerifyPacked(CborRef att_stmt, const AttestationContext& ctx,
+                         AttestationStatementResult* result);
+VerifyError VerifyFidoU2f(CborRef att_stmt, const AttestationContext& ctx,
+                          AttestationStatementResult* result);
+
+}  // namespace keystorm::attestation
+
+#endif  // KEYSTORM_ENGINE_SRC_ATTESTATION_FORMATS_H_

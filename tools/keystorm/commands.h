@@ -1,0 +1,14 @@
+// Private: the `keystorm` subcommands.  Each registers itself on the CLI11 app
+// and returns the callback's exit status through *exit_code.
+#ifndef KEYSTORM_TOOLS_KEYSTORM_COMMANDS_H_
+#define KEYSTORM_TOOLS_KEYSTORM_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+namespace keystorm::cli {
+
+void AddVerifyCorpusCommand(CLI::App* app, int* exit_code);
+
+}  // namespace keystorm::cli
+
+#endif  // KEYSTORM_TOOLS_KEYSTORM_COMMANDS_H_
