@@ -40,4 +40,5 @@ apt-get install -y -qq --no-install-recommends \
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev \
   libboost1.81-dev \
   android-libboringssl-dev \
+  libssl-dev \
   python3 ca-certificates git

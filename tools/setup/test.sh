@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs everything on a fresh Debian 12 machine, builds Keystorm from
+# scratch and runs every test:
+#   1. Release build: all GoogleTest suites, the conformance corpus, the
+#      linkage checks and the fuzz-seed replays (ctest);
+#   2. Debug build with ASan+UBSan: the same ctest suites;
+#   3. clang libFuzzer build: every fuzzer for a short smoke run;
+#   4. the P-256 micro-benchmark, once, to show the harness runs (figures are
+#      printed, not asserted).
+# Ends with one line `N passed, N failed` over all ctest runs.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+ks_install
+ks_boringssl
+
+passed=0
+failed=0
+# run_ctest DIR LABEL: runs ctest, adds its counts to the totals.
+run_ctest() {
+  local dir=$1 label=$2 log
+  log=$(mktemp)
+  ks_log "ctest ($label)"
+  set +e
+  (cd "$KS_ROOT/$dir" && ctest --output-on-failure -j "$KS_JOBS" --timeout 600) 2>&1 | tee "$log"
+  set -e
+  local line total fails
+  line=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -1)
+  if [ -z "$line" ]; then
+    echo "ctest ($label) printed no summary" >&2
+    failed=$((failed + 1))
+  else
+    fails=$(echo "$line" | sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/')
+    total=$(echo "$line" | sed -E 's/.* out of ([0-9]+).*/\1/')
+    passed=$((passed + total - fails))
+    failed=$((failed + fails))
+  fi
+  rm -f "$log"
+}
+
+ks_build build/release -DCMAKE_BUILD_TYPE=Release
+run_ctest build/release release
+
+ks_build build/asan -DCMAKE_BUILD_TYPE=Debug -DKEYSTORM_BUILD_BENCH=OFF
+run_ctest build/asan "debug, ASan+UBSan"
+
+if command -v clang++ >/dev/null; then
+  ks_build build/fuzz -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=clang \
+    -DCMAKE_CXX_COMPILER=clang++ -DKEYSTORM_BUILD_FUZZERS=ON -DKEYSTORM_BUILD_BENCH=OFF
+  run_ctest build/fuzz "libFuzzer smoke"
+fi
+
+ks_log "P-256 verify rate of the linked BoringSSL vs Debian's package and OpenSSL 3"
+"$KS_ROOT/build/release/bench/p256_verify_bench" --benchmark_repetitions=3 \
+  --benchmark_enable_random_interleaving=true --benchmark_format=json \
+  --benchmark_out="$KS_ROOT/build/release/p256.json" --benchmark_out_format=json >/dev/null
+/usr/bin/python3 "$KS_ROOT/bench/p256_report.py" "$KS_ROOT/build/release/p256.json"
+
+echo
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
