@@ -175,7 +175,9 @@ const env_md_st* CoseAlgorithmDigest(int64_t alg) {
 VerifyError PublicKey::Parse(ByteView cose, std::unique_ptr<PublicKey>* out) {
   size_t consumed = 0;
   VerifyError err = ParsePrefix(cose, &consumed, out);
-  if (err == VerifyError::kOk && consumed != cose.size()) {
+  // Trailing bytes are a CBOR fault and outrank what the key's members say
+  // (ParsePrefix sets *consumed whenever the CBOR itself parsed).
+  if (err != VerifyError::kMalformedCbor && consumed != cose.size()) {
     out->reset();
     return VerifyError::kMalformedCbor;
   }
