@@ -108,6 +108,8 @@ bool CborDocument::ParsePrefix(ByteView in, const CborLimits& limits, size_t* co
     Token tok;
     cbor_decoder_result r = cbor_stream_decode(in.data() + pos, in.size() - pos, &kCallbacks, &tok);
     if (r.status != CBOR_DECODER_FINISHED || tok.rejected || r.read == 0) return false;
+    // CTAP2 canonical form (WebAuthn L3 §2.4): tags must not be present.
+    if (tok.type == CborType::kTag) return false;
     size_t header_len = r.read - tok.string_len;
     if (tok.has_value && header_len != ShortestHeadLength(tok.value)) return false;
 

@@ -51,9 +51,10 @@ VerifyError CheckRpIdHash(const AuthenticatorData& ad, const std::array<uint8_t,
   return Equal(ad.rp_id_hash, rp_id_hash) ? VerifyError::kOk : VerifyError::kRpIdMismatch;
 }
 
-VerifyError CheckUserPresent(const AuthenticatorData& ad, const Requirements& req) {
-  return req.user_presence_required && !ad.user_present() ? VerifyError::kUserNotPresent
-                                                          : VerifyError::kOk;
+VerifyError CheckUserPresent(const AuthenticatorData& ad, const Requirements& req,
+                             std::string_view ceremony_type) {
+  bool required = req.user_presence_required || ceremony_type == kTypeGet;
+  return required && !ad.user_present() ? VerifyError::kUserNotPresent : VerifyError::kOk;
 }
 
 VerifyError CheckUserVerified(const AuthenticatorData& ad, const Requirements& req) {
@@ -87,10 +88,10 @@ VerifyError VerifyClientData(ByteView client_data_json, std::string_view expecte
 
 VerifyError VerifyAuthenticatorDataFlags(const AuthenticatorData& ad,
                                          const std::array<uint8_t, 32>& rp_id_hash,
-                                         const Requirements& req) {
+                                         const Requirements& req, std::string_view ceremony_type) {
   VerifyError err;
   if ((err = CheckRpIdHash(ad, rp_id_hash)) != VerifyError::kOk) return err;
-  if ((err = CheckUserPresent(ad, req)) != VerifyError::kOk) return err;
+  if ((err = CheckUserPresent(ad, req, ceremony_type)) != VerifyError::kOk) return err;
   if ((err = CheckUserVerified(ad, req)) != VerifyError::kOk) return err;
   return CheckBackupState(ad);
 }

@@ -42,7 +42,11 @@ VerifyError CheckTopOrigin(const CollectedClientData& c, const RelyingPartyConfi
 VerifyError CheckRpIdHash(const AuthenticatorData& ad, const std::array<uint8_t, 32>& rp_id_hash);
 
 // R15 / A16: "Verify that the UP bit of the flags in authData is set."
-VerifyError CheckUserPresent(const AuthenticatorData& ad, const Requirements& req);
+// Only R15 has an exception (conditional create, which the caller signals
+// with req.user_presence_required = false); A16 has none, so for
+// kTypeGet the switch is ignored.
+VerifyError CheckUserPresent(const AuthenticatorData& ad, const Requirements& req,
+                             std::string_view ceremony_type);
 
 // R16 / A17: "If user verification is required, verify that the UV bit of
 // the flags in authData is set."
@@ -65,10 +69,11 @@ VerifyError VerifyClientData(ByteView client_data_json, std::string_view expecte
                              std::string_view expected_challenge, const RelyingPartyConfig& rp,
                              JsonScratch* scratch);
 
-// Runs R14-R17 / A15-A18 on parsed authenticator data.
+// Runs R14-R17 / A15-A18 on parsed authenticator data; `ceremony_type` is
+// kTypeCreate or kTypeGet.
 VerifyError VerifyAuthenticatorDataFlags(const AuthenticatorData& ad,
                                          const std::array<uint8_t, 32>& rp_id_hash,
-                                         const Requirements& req);
+                                         const Requirements& req, std::string_view ceremony_type);
 
 }  // namespace keystorm::steps
 

@@ -12,8 +12,13 @@ build_dir=$1
 symbols=$2
 [ -s "$symbols" ] || { echo "missing symbol list $symbols" >&2; exit 1; }
 
-is_boringssl() { nm -D --defined-only "$1" 2>/dev/null | grep -qw 'BORINGSSL_self_test'; }
-is_openssl() { nm -D --defined-only "$1" 2>/dev/null | grep -qw 'OpenSSL_version'; }
+# Read the symbol table once per library; `grep -q` in a pipeline would
+# SIGPIPE nm and, under pipefail, turn a match into a failure.
+defines() { nm -D --defined-only "$1" 2>/dev/null | awk '{ print $3 }' | sed 's/@.*//' | grep -cx "$2" >/dev/null; }
+# BoringSSL also exports OpenSSL_version, so OpenSSL is "OpenSSL_version and
+# not BoringSSL".
+is_boringssl() { defines "$1" BORINGSSL_self_test; }
+is_openssl() { defines "$1" OpenSSL_version && ! is_boringssl "$1"; }
 
 failures=0
 checked=0

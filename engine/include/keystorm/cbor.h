@@ -3,7 +3,7 @@
 // Decoding follows WebAuthn L3 §2.4 / CTAP2 canonical form:
 //   - definite lengths only (no indefinite-length items),
 //   - integers, lengths and tags in their shortest encoding,
-//   - no duplicate map keys,
+//   - no duplicate map keys, no tags,
 //   - optionally (CborLimits::canonical_key_order) map keys in CTAP2 order:
 //     major type, then encoded length, then bytes,
 //   - depth and item-count limits, lengths never beyond the input,
