@@ -29,8 +29,9 @@ VerifyError DecodeAttestationObject(ByteView bytes, AttestationObject* out) {
   CborRef root = out->doc.root();
   if (!root.is_map()) return VerifyError::kMalformedCbor;
   out->att_stmt = root.Find("attStmt");
+  // attStmt is a map, except for `compound` (§8.9), whose attStmt is an array.
   if (!root.Find("fmt").GetText(&out->fmt) || !root.Find("authData").GetBytes(&out->auth_data) ||
-      !out->att_stmt.is_map()) {
+      !(out->att_stmt.is_map() || (out->fmt == "compound" && out->att_stmt.is_array()))) {
     return VerifyError::kMalformedCbor;
   }
   return VerifyError::kOk;
@@ -110,14 +111,15 @@ VerifyError Verifier::VerifyRegistration(const RegistrationResponse& response,
     return err;
   }
   // R14-R17.
-  if ((err = steps::VerifyAuthenticatorDataFlags(ad, rp_id_hash_, req)) != VerifyError::kOk) {
+  if ((err = steps::VerifyAuthenticatorDataFlags(ad, rp_id_hash_, req, steps::kTypeCreate)) !=
+      VerifyError::kOk) {
     return err;
   }
   // R20.
   if ((err = CheckAlgorithmAllowed(key->algorithm(), req)) != VerifyError::kOk) return err;
   // R21-R22.
   int64_t now = expected.verification_time.value_or(static_cast<int64_t>(std::time(nullptr)));
-  AttestationContext ctx{&ad, client_data_hash, key.get(), now};
+  AttestationContext ctx{&ad, client_data_hash, key.get(), now, req.attestation_policy};
   AttestationStatementResult att;
   if ((err = VerifyAttestationStatement(att_obj.fmt, att_obj.att_stmt, ctx, &att)) !=
       VerifyError::kOk) {

@@ -17,10 +17,10 @@
 namespace keystorm::corpus {
 namespace {
 
-// Attestation formats that land with the attestation issue (#3); until then
-// their cases may answer unsupported_attestation_format.  Nothing else may.
-const std::set<std::string> kExpectedUnsupportedFormats = {"tpm", "android-key",
-                                                           "android-safetynet", "apple"};
+// Attestation formats Keystorm does not implement, whose cases may answer
+// unsupported_attestation_format.  Every format of the corpus is
+// implemented, so nothing may.
+const std::set<std::string> kExpectedUnsupportedFormats = {};
 
 std::filesystem::path ConformanceDir() {
   return std::filesystem::path(KEYSTORM_CORPUS_DIR) / "conformance";

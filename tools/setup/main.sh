@@ -14,6 +14,4 @@ if [ ! -d "$corpus" ]; then
   exit 1
 fi
 ks_log "keystorm verify-corpus $corpus"
-# The four formats below arrive with the attestation issue (#3).
-exec "$KS_ROOT/build/release/tools/keystorm" verify-corpus "$corpus" \
-  --expect-unsupported-format tpm,android-key,android-safetynet,apple
+exec "$KS_ROOT/build/release/tools/keystorm" verify-corpus "$corpus"

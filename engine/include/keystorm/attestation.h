@@ -50,8 +50,30 @@ class TrustAnchors {
 // What the attestation format verified.
 struct AttestationStatementResult {
   AttestationType type = AttestationType::kNone;
-  // x5c as given, leaf first; views into the attestationObject.
+  // x5c as given, leaf first; views into the attestationObject, or into
+  // owned_certificates when the statement carries them encoded.
   std::vector<ByteView> trust_path;
+  // Certificates decoded from the statement (android-safetynet: the JWS
+  // header's base64 x5c); shared, so copies of a result stay valid.
+  std::shared_ptr<const std::vector<Bytes>> owned_certificates;
+};
+
+// Choices the verification procedures of §8.4 and §8.5 leave to the relying
+// party.  The defaults are the strict ones.
+struct AttestationPolicy {
+  // android-key: read origin and purpose from the union of teeEnforced and
+  // softwareEnforced instead of teeEnforced alone (keys outside a TEE).
+  bool android_key_allow_software_enforced = false;
+  // android-key: refuse a key description whose lists both say nothing about
+  // origin and purpose.  Off by default: the W3C test vector of the pinned
+  // revision has two empty lists and must verify (docs/decisions.md).
+  bool android_key_require_authorizations = false;
+  // android-safetynet: ctsProfileMatch must be true.
+  bool safetynet_enforce_cts_profile_match = true;
+  // android-safetynet: timestampMs must be neither after the verification
+  // time nor older than the window before it.
+  bool safetynet_check_timestamp = true;
+  int64_t safetynet_timestamp_window_ms = 60 * 1000;
 };
 
 struct AttestationContext {
@@ -59,11 +81,14 @@ struct AttestationContext {
   ByteView client_data_hash;             // SHA-256(clientDataJSON)
   const PublicKey* credential_key = nullptr;
   int64_t verification_time = 0;         // unix seconds, for certificate validity
+  AttestationPolicy policy;
 };
 
-// R21-R22: verifies `att_stmt` by the procedure of format `fmt`.
+// R21-R22: verifies `att_stmt` by the procedure of format `fmt` (none,
+// packed, tpm, android-key, android-safetynet, fido-u2f, apple, compound).
 // Returns kOk, kUnsupportedAttestationFormat, kAttestationInvalid or
 // kUnsupportedAlgorithm.  Writes *result only on kOk.
+// REQUIRES: ctx.auth_data carries attested credential data.
 VerifyError VerifyAttestationStatement(std::string_view fmt, CborRef att_stmt,
                                        const AttestationContext& ctx,
                                        AttestationStatementResult* result);

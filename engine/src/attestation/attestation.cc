@@ -22,13 +22,19 @@ using Procedure = VerifyError (*)(CborRef, const AttestationContext&, Attestatio
 struct Format {
   std::string_view identifier;  // IANA "WebAuthn Attestation Statement Format Identifiers"
   Procedure verify;
+  CborType statement_type;  // attStmt's CBOR type: a map, an array for compound
 };
 
 // R21: identifiers match exactly (US-ASCII, case-sensitive).
 constexpr Format kFormats[] = {
-    {"none", attestation::VerifyNone},
-    {"packed", attestation::VerifyPacked},
-    {"fido-u2f", attestation::VerifyFidoU2f},
+    {"none", attestation::VerifyNone, CborType::kMap},                           // §8.7
+    {"packed", attestation::VerifyPacked, CborType::kMap},                       // §8.2
+    {"tpm", attestation::VerifyTpm, CborType::kMap},                             // §8.3
+    {"android-key", attestation::VerifyAndroidKey, CborType::kMap},              // §8.4
+    {"android-safetynet", attestation::VerifyAndroidSafetyNet, CborType::kMap},  // §8.5
+    {"fido-u2f", attestation::VerifyFidoU2f, CborType::kMap},                    // §8.6
+    {"apple", attestation::VerifyApple, CborType::kMap},                         // §8.8
+    {"compound", attestation::VerifyCompound, CborType::kArray},                 // §8.9
 };
 
 const Format* FindFormat(std::string_view fmt) {
@@ -47,7 +53,9 @@ VerifyError VerifyAttestationStatement(std::string_view fmt, CborRef att_stmt,
                                        AttestationStatementResult* result) {
   const Format* format = FindFormat(fmt);
   if (format == nullptr) return VerifyError::kUnsupportedAttestationFormat;
-  if (!att_stmt.is_map()) return VerifyError::kAttestationInvalid;
+  if (!att_stmt.valid() || att_stmt.type() != format->statement_type) {
+    return VerifyError::kAttestationInvalid;
+  }
   return format->verify(att_stmt, ctx, result);
 }
 

@@ -54,9 +54,10 @@ bool TrustAnchors::Verifies(const std::vector<ByteView>& chain, int64_t unix_tim
     if (!cert) return false;
     certs.push_back(std::move(cert));
   }
+  // The stack frees its elements (sk_X509_pop_free): give it references of its own.
   bssl::UniquePtr<STACK_OF(X509)> untrusted(sk_X509_new_null());
   for (size_t i = 1; i < certs.size(); ++i) {
-    if (!sk_X509_push(untrusted.get(), certs[i].get())) return false;
+    if (!untrusted || !bssl::PushToStack(untrusted.get(), bssl::UpRef(certs[i]))) return false;
   }
   bssl::UniquePtr<X509_STORE_CTX> ctx(X509_STORE_CTX_new());
   if (!ctx || !X509_STORE_CTX_init(ctx.get(), impl_->store.get(), certs[0].get(), untrusted.get())) {

@@ -165,6 +165,13 @@ Result<CaseResult> RunCaseFile(const std::filesystem::path& path, const CaseOpti
       if (e.get_int64().get(alg) == SUCCESS) req.allowed_algorithms.push_back(alg);
     }
   }
+  // SafetyNet policy switches (SCHEMA.md); absent means the strict default.
+  if (expected["safetyNetEnforceCTSCheck"].get_bool().get(flag) == SUCCESS) {
+    req.attestation_policy.safetynet_enforce_cts_profile_match = flag;
+  }
+  if (expected["safetyNetTimestampCheck"].get_bool().get(flag) == SUCCESS) {
+    req.attestation_policy.safetynet_check_timestamp = flag;
+  }
   Status anchors = LoadTrustAnchors(path, expected, &req);
   if (!anchors.ok()) return anchors;
   std::optional<int64_t> verification_time;
