@@ -25,8 +25,22 @@ find_package(simdjson REQUIRED)
 # libcbor: no CMake config in Debian 12; pkg-config has it.
 pkg_check_modules(LIBCBOR REQUIRED IMPORTED_TARGET libcbor)
 
-find_package(TBB REQUIRED)
+# KEYSTORM_TSAN builds need a TSan-instrumented TBB (tools/setup/build_tbb_tsan.sh).
+if(KEYSTORM_TSAN)
+  set(KEYSTORM_TBB_TSAN_ROOT "${CMAKE_SOURCE_DIR}/.deps/tbb-tsan" CACHE PATH "TSan-built oneTBB")
+  if(NOT EXISTS "${KEYSTORM_TBB_TSAN_ROOT}/lib/cmake/TBB")
+    message(FATAL_ERROR "KEYSTORM_TSAN needs tools/setup/build_tbb_tsan.sh first")
+  endif()
+  find_package(TBB REQUIRED CONFIG PATHS "${KEYSTORM_TBB_TSAN_ROOT}/lib/cmake/TBB" NO_DEFAULT_PATH)
+else()
+  find_package(TBB REQUIRED)
+endif()
 find_package(CLI11 CONFIG REQUIRED)
+# toml++ (the policy file): Debian ships a shared build with a CMake config.
+find_package(tomlplusplus REQUIRED)
+# RocksDB 7.8 (librocksdb-dev): the credential store.  Its shared library
+# links no libcrypto (tests/tooling/check_linkage.sh checks every binary).
+find_package(RocksDB CONFIG REQUIRED)
 
 if(KEYSTORM_BUILD_TESTS)
   find_package(GTest REQUIRED)

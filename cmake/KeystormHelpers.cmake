@@ -100,6 +100,11 @@ function(keystorm_fuzzer name)
   endif()
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
   _keystorm_common(${name})
+  # `keystorm_fuzzers` builds every fuzz target and nothing else.
+  if(NOT TARGET keystorm_fuzzers)
+    add_custom_target(keystorm_fuzzers)
+  endif()
+  add_dependencies(keystorm_fuzzers ${name})
 endfunction()
 
 # keystorm_benchmark(NAME SOURCES ... [DEPS ...])

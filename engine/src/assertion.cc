@@ -1,4 +1,7 @@
 // §7.2 Verifying an Authentication Assertion: the run order, A5 to A22.
+// PrecheckAssertion holds the steps that need no stored credential, so a
+// pipeline can run them before its batched lookup; FinishAssertion restores
+// the spec's order of verdicts (A5-A6 before A7-A18).
 #include <algorithm>
 
 #include "ceremony_steps.h"
@@ -66,6 +69,17 @@ VerifyError CheckBackupEligibilityUnchanged(const AuthenticatorData& ad,
   return VerifyError::kBackupEligibilityChanged;
 }
 
+// A19 (policy half): "If the credential backup state is used as part of
+// Relying Party business logic or policy": the operator's model list and
+// synced-passkey switch, over the stored AAGUID and the current BE.
+VerifyError CheckAuthenticatorAdmitted(const AuthenticatorData& ad,
+                                       const StoredCredential& credential,
+                                       const Requirements& req) {
+  return AuthenticatorAdmitted(req, credential.aaguid, ad.backup_eligible())
+             ? VerifyError::kOk
+             : VerifyError::kPolicyDenied;
+}
+
 // A21: "Using credentialRecord.publicKey, verify that sig is a valid
 // signature over the binary concatenation of authData and hash."
 VerifyError CheckSignature(const AuthenticationResponse& r, const PublicKey& key,
@@ -92,39 +106,56 @@ VerifyError CheckSignCount(const AuthenticatorData& ad, const StoredCredential& 
 
 }  // namespace
 
-VerifyError Verifier::VerifyAssertion(const AuthenticationResponse& response,
+void Verifier::PrecheckAssertion(const AuthenticationResponse& response,
+                                 const AssertionExpectations& expected, JsonScratch* scratch,
+                                 AssertionPrecheck* out) const {
+  const Requirements& req = expected.requirements;
+  VerifyError& err = out->stateless_error;
+  // A7: authData must be exactly rpIdHash ‖ flags ‖ signCount [‖ extensions].
+  if ((err = ParseAuthenticatorData(response.authenticator_data, &out->auth_data)) !=
+      VerifyError::kOk) {
+    return;
+  }
+  if (out->auth_data.attested) {
+    err = VerifyError::kMalformedAuthenticatorData;
+    return;
+  }
+  // A8-A14.
+  err = steps::VerifyClientData(response.client_data_json, steps::kTypeGet, expected.challenge,
+                                config_, scratch);
+  if (err != VerifyError::kOk) return;
+  // A15-A18.
+  if ((err = steps::VerifyAuthenticatorDataFlags(out->auth_data, rp_id_hash_, req,
+                                                 steps::kTypeGet)) != VerifyError::kOk) {
+    return;
+  }
+  // A20.
+  out->client_data_hash = steps::HashClientData(response.client_data_json);
+}
+
+VerifyError Verifier::FinishAssertion(const AuthenticationResponse& response,
                                       const AssertionExpectations& expected,
-                                      const StoredCredential* credential, JsonScratch* scratch,
+                                      const AssertionPrecheck& precheck,
+                                      const StoredCredential* credential,
                                       CredentialUpdate* update) const {
   const Requirements& req = expected.requirements;
   VerifyError err;
-  // A5-A6.
+  // A5-A6 come first in the spec's order, so their verdict wins.
   if ((err = CheckAllowCredentials(response, expected)) != VerifyError::kOk) return err;
   if ((err = IdentifyUserAndCredential(response, expected, credential)) != VerifyError::kOk) {
     return err;
   }
-  // A7: authData must be exactly rpIdHash ‖ flags ‖ signCount [‖ extensions].
-  AuthenticatorData ad;
-  if ((err = ParseAuthenticatorData(response.authenticator_data, &ad)) != VerifyError::kOk) {
-    return err;
-  }
-  if (ad.attested) return VerifyError::kMalformedAuthenticatorData;
-  // A8-A14.
-  err = steps::VerifyClientData(response.client_data_json, steps::kTypeGet, expected.challenge,
-                                config_, scratch);
-  if (err != VerifyError::kOk) return err;
-  // A15-A18.
-  if ((err = steps::VerifyAuthenticatorDataFlags(ad, rp_id_hash_, req)) != VerifyError::kOk) {
-    return err;
-  }
+  // A7-A18.
+  if (precheck.stateless_error != VerifyError::kOk) return precheck.stateless_error;
+  const AuthenticatorData& ad = precheck.auth_data;
   // A19.
   if ((err = CheckBackupEligibilityUnchanged(ad, *credential, req)) != VerifyError::kOk) return err;
-  // A20-A21, dispatching only on the stored key's algorithm.
+  if ((err = CheckAuthenticatorAdmitted(ad, *credential, req)) != VerifyError::kOk) return err;
+  // A21, dispatching only on the stored key's algorithm.
   if ((err = CheckStoredAlgorithmAllowed(*credential->public_key, req)) != VerifyError::kOk) {
     return err;
   }
-  std::array<uint8_t, 32> client_data_hash = steps::HashClientData(response.client_data_json);
-  if ((err = CheckSignature(response, *credential->public_key, client_data_hash)) !=
+  if ((err = CheckSignature(response, *credential->public_key, precheck.client_data_hash)) !=
       VerifyError::kOk) {
     return err;
   }
@@ -137,6 +168,27 @@ VerifyError Verifier::VerifyAssertion(const AuthenticationResponse& response,
   u.uv_initialized = credential->uv_initialized || ad.user_verified();
   *update = u;
   return VerifyError::kOk;
+}
+
+VerifyError Verifier::VerifyAssertion(const AuthenticationResponse& response,
+                                      const AssertionExpectations& expected,
+                                      const StoredCredential* credential, JsonScratch* scratch,
+                                      CredentialUpdate* update) const {
+  AssertionPrecheck precheck;
+  PrecheckAssertion(response, expected, scratch, &precheck);
+  return FinishAssertion(response, expected, precheck, credential, update);
+}
+
+bool AuthenticatorAdmitted(const Requirements& req, const std::array<uint8_t, 16>& aaguid,
+                           bool backup_eligible) {
+  if (backup_eligible && !req.allow_backup_eligible) return false;
+  if (std::find(req.denied_aaguids.begin(), req.denied_aaguids.end(), aaguid) !=
+      req.denied_aaguids.end()) {
+    return false;
+  }
+  return req.allowed_aaguids.empty() ||
+         std::find(req.allowed_aaguids.begin(), req.allowed_aaguids.end(), aaguid) !=
+             req.allowed_aaguids.end();
 }
 
 Verifier::Verifier(RelyingPartyConfig config) : config_(std::move(config)) {

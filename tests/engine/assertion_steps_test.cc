@@ -430,6 +430,25 @@ TEST_F(AssertionTest, A19_UpgradePolicyStillRejectsLoss) {
   EXPECT_VERDICT(VerifyError::kBackupEligibilityChanged, Verify(es256_.Assert(), e));
 }
 
+TEST_F(AssertionTest, A19_SyncedPasskeyRefusedByPolicy) {
+  record_.backup_eligible = true;
+  AssertionOptions o;
+  o.flags |= kFlagBackupEligible | kFlagBackupState;
+  AssertionExpectations e = Expectations();
+  e.requirements.allow_backup_eligible = false;
+  EXPECT_VERDICT(VerifyError::kPolicyDenied, Verify(es256_.Assert(o), e));
+}
+
+TEST_F(AssertionTest, A19_StoredAaguidDeniedSinceRegistration) {
+  record_.aaguid = test::kTestAaguid;
+  AssertionExpectations e = Expectations();
+  e.requirements.denied_aaguids = {test::kTestAaguid};
+  EXPECT_VERDICT(VerifyError::kPolicyDenied, Verify(es256_.Assert(), e));
+  e.requirements.denied_aaguids.clear();
+  e.requirements.allowed_aaguids = {test::kTestAaguid};
+  EXPECT_VERDICT(VerifyError::kOk, Verify(es256_.Assert(), e));
+}
+
 // ---- A20-A21 prelude: the stored algorithm under the current policy ---------------
 
 TEST_F(AssertionTest, A21_StoredAlgorithmNoLongerOffered) {

@@ -25,7 +25,6 @@ const std::map<std::string, std::string>& Pending() {
       {"kCredentialAlreadyRegistered", "storage issue 5 (R26, credential ID uniqueness)"},
       {"kChallengeUnknown", "storage issue 5 (stateful challenges)"},
       {"kAttestationRevoked", "attestation/MDS issue 3 (metadata status)"},
-      {"kPolicyDenied", "policy issue 6 (policy engine)"},
   };
   return *pending;
 }

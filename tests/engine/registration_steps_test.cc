@@ -374,6 +374,40 @@ TEST_F(RegistrationTest, R17_BackedUpAndEligible) {
   EXPECT_TRUE(credential_.backup_state);
 }
 
+// ---- R18-R19: the operator's authenticator policy ---------------------------
+
+TEST_F(RegistrationTest, R18_SyncedPasskeyRefusedByPolicy) {
+  RegistrationOptions o;
+  o.flags |= kFlagBackupEligible;
+  RegistrationExpectations e = Expectations();
+  e.requirements.allow_backup_eligible = false;
+  EXPECT_VERDICT(VerifyError::kPolicyDenied, Verify(es256_.Register(o), e));
+}
+
+TEST_F(RegistrationTest, R18_DeviceBoundKeyAcceptedWhenSyncedPasskeysAreRefused) {
+  RegistrationExpectations e = Expectations();
+  e.requirements.allow_backup_eligible = false;
+  EXPECT_VERDICT(VerifyError::kOk, Verify(es256_.Register(), e));
+}
+
+TEST_F(RegistrationTest, R18_DeniedAaguid) {
+  RegistrationOptions o;
+  o.aaguid = test::kTestAaguid;
+  RegistrationExpectations e = Expectations();
+  e.requirements.denied_aaguids = {test::kTestAaguid};
+  EXPECT_VERDICT(VerifyError::kPolicyDenied, Verify(es256_.Register(o), e));
+}
+
+TEST_F(RegistrationTest, R18_AaguidNotOnTheAllowList) {
+  RegistrationOptions o;
+  o.aaguid = test::kTestAaguid;
+  RegistrationExpectations e = Expectations();
+  e.requirements.allowed_aaguids = {std::array<uint8_t, 16>{1}};
+  EXPECT_VERDICT(VerifyError::kPolicyDenied, Verify(es256_.Register(o), e));
+  e.requirements.allowed_aaguids.push_back(test::kTestAaguid);
+  EXPECT_VERDICT(VerifyError::kOk, Verify(es256_.Register(o), e));
+}
+
 // ---- R20: algorithm offered in pubKeyCredParams ----------------------------
 
 TEST_F(RegistrationTest, R20_AlgorithmNotOffered) {

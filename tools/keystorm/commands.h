@@ -8,6 +8,9 @@
 namespace keystorm::cli {
 
 void AddVerifyCorpusCommand(CLI::App* app, int* exit_code);
+void AddPolicyCommand(CLI::App* app, int* exit_code);
+void AddBenchCommand(CLI::App* app, int* exit_code);
+void AddStoreCommand(CLI::App* app, int* exit_code);
 
 }  // namespace keystorm::cli
 

@@ -8,6 +8,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   keystorm::cli::AddVerifyCorpusCommand(&app, &exit_code);
+  keystorm::cli::AddPolicyCommand(&app, &exit_code);
+  keystorm::cli::AddBenchCommand(&app, &exit_code);
+  keystorm::cli::AddStoreCommand(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -22,11 +22,26 @@ ks_boringssl() {
   bash "$KS_ROOT/tools/setup/build_boringssl.sh"
 }
 
-# ks_build DIR [cmake args...]: configures (once) and builds a tree.
+# ks_build DIR [cmake args...] [--target T...]: configures and builds a
+# tree (every target unless --target names some).
 ks_build() {
   local dir=$1
   shift
-  ks_log "building $dir ($*)"
-  cmake -S "$KS_ROOT" -B "$KS_ROOT/$dir" -G Ninja "$@" >/dev/null
-  cmake --build "$KS_ROOT/$dir" -j "$KS_JOBS"
+  local args=() targets=()
+  while [ $# -gt 0 ]; do
+    if [ "$1" = "--target" ]; then
+      shift
+      targets+=("$@")
+      break
+    fi
+    args+=("$1")
+    shift
+  done
+  ks_log "building $dir (${args[*]}) ${targets[*]}"
+  cmake -S "$KS_ROOT" -B "$KS_ROOT/$dir" -G Ninja "${args[@]}" >/dev/null
+  if [ ${#targets[@]} -gt 0 ]; then
+    cmake --build "$KS_ROOT/$dir" -j "$KS_JOBS" --target "${targets[@]}"
+  else
+    cmake --build "$KS_ROOT/$dir" -j "$KS_JOBS"
+  fi
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "keystorm/attestation.h"
+#include "keystorm/authenticator_data.h"
 #include "keystorm/bytes.h"
 #include "keystorm/cose_key.h"
 #include "keystorm/json_scratch.h"
@@ -45,7 +46,9 @@ enum class SignCountPolicy : uint8_t {
 // policy and verification cannot disagree.
 struct Requirements {
   bool user_verification_required = false;  // R16/A17
-  bool user_presence_required = true;       // R15/A16 (false only for conditional create)
+  // R15 only: false for conditional create.  A16 has no exception, so
+  // assertions require UP whatever this says.
+  bool user_presence_required = true;
   // R20: offered pubKeyCredParams; empty means every implemented algorithm.
   std::vector<int64_t> allowed_algorithms;
   // RS1 (RSASSA-PKCS1-v1_5 with SHA-1): legacy TPMs sign with it and the FIDO
@@ -59,7 +62,21 @@ struct Requirements {
   std::shared_ptr<const TrustAnchors> trust_anchors;
   bool allow_self_attestation = true;
   bool allow_none_attestation = true;
+  // R22: the choices of the android-key and android-safetynet procedures.
+  AttestationPolicy attestation_policy;
+  // R18-R19 / A19 and the operator's model list: which authenticators this
+  // user may use.  A refusal is policy_denied.  Registration checks the
+  // attested AAGUID and BE; an assertion checks the stored ones.
+  std::vector<std::array<uint8_t, 16>> allowed_aaguids;  // empty: any model
+  std::vector<std::array<uint8_t, 16>> denied_aaguids;   // checked first
+  bool allow_backup_eligible = true;  // false: synced passkeys are refused
 };
+
+// True if `req` admits an authenticator of model `aaguid` whose credential
+// has backup eligibility `backup_eligible` (the operator's model and
+// synced-passkey policy).
+bool AuthenticatorAdmitted(const Requirements& req, const std::array<uint8_t, 16>& aaguid,
+                           bool backup_eligible);
 
 struct RegistrationExpectations {
   std::string challenge;  // base64url, as issued (compared after stripping '=')
@@ -93,6 +110,7 @@ struct StoredCredential {
   uint32_t sign_count = 0;
   bool backup_eligible = false;
   bool uv_initialized = false;
+  std::array<uint8_t, 16> aaguid{};  // as attested at registration (zero: unknown)
 };
 
 struct AssertionExpectations {
@@ -114,6 +132,15 @@ struct CredentialUpdate {
   bool user_verified = false;
 };
 
+// What the stateless part of an assertion (A7-A18, A20) found; the pipeline
+// computes it in parallel before the batch's one credential lookup.  Views
+// point into the AuthenticationResponse, which must outlive it.
+struct AssertionPrecheck {
+  VerifyError stateless_error = VerifyError::kOk;  // first failure of A7-A18
+  AuthenticatorData auth_data;
+  std::array<uint8_t, 32> client_data_hash{};
+};
+
 class Verifier {
  public:
   explicit Verifier(RelyingPartyConfig config);
@@ -132,6 +159,18 @@ class Verifier {
   VerifyError VerifyAssertion(const AuthenticationResponse& response,
                               const AssertionExpectations& expected,
                               const StoredCredential* credential, JsonScratch* scratch,
+                              CredentialUpdate* update) const;
+
+  // VerifyAssertion in two halves with the same verdicts: PrecheckAssertion
+  // needs no credential (A7-A18, A20); FinishAssertion runs A5-A6, reports
+  // the precheck's failure if A5-A6 pass, then A19 and A21-A22.
+  void PrecheckAssertion(const AuthenticationResponse& response,
+                         const AssertionExpectations& expected, JsonScratch* scratch,
+                         AssertionPrecheck* out) const;
+  VerifyError FinishAssertion(const AuthenticationResponse& response,
+                              const AssertionExpectations& expected,
+                              const AssertionPrecheck& precheck,
+                              const StoredCredential* credential,
                               CredentialUpdate* update) const;
 
  private:

@@ -149,6 +149,7 @@ StoredCredential TestCredentialRecord::View() const {
   s.sign_count = sign_count;
   s.backup_eligible = backup_eligible;
   s.uv_initialized = uv_initialized;
+  s.aaguid = aaguid;
   return s;
 }
 

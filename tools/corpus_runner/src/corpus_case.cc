@@ -103,37 +103,44 @@ bool ImplementsAlgorithmNamed(std::string_view name) {
 
 }  // namespace
 
-Result<CaseResult> RunCaseFile(const std::filesystem::path& path, const CaseOptions& options) {
+Result<LoadedCase> LoadCaseFile(const std::filesystem::path& path) {
   Result<std::string> text = ReadFile(path);
   if (!text) return text.error();
   simdjson::dom::parser parser;
   element doc;
   if (parser.parse(*text).get(doc) != SUCCESS) return Status::InvalidArgument("not JSON: " + path.string());
 
-  CaseResult result;
+  LoadedCase c;
   std::string_view kind, outcome, id;
   object root, expected, response_obj;
   if (doc.get_object().get(root) != SUCCESS || root["kind"].get_string().get(kind) != SUCCESS ||
       root["outcome"].get_string().get(outcome) != SUCCESS) {
-    result.note = "not a case (no kind/outcome)";
-    return result;
+    c.note = "not a case (no kind/outcome)";
+    return c;
   }
-  result.is_case = true;
+  c.is_case = true;
   if (root["id"].get_string().get(id) != SUCCESS) id = path.stem().string();
-  result.id = std::string(id);
-  result.kind = std::string(kind);
-  result.expected = std::string(outcome);
+  c.id = std::string(id);
+  c.kind = std::string(kind);
+  c.expected_outcome = std::string(outcome);
+  if (c.kind != "registration" && c.kind != "authentication") {
+    return Status::InvalidArgument(c.id + ": unknown kind " + c.kind);
+  }
+  std::string_view requires_alg;
+  if (root["requiresAlgorithm"].get_string().get(requires_alg) == SUCCESS) {
+    c.requires_algorithm = std::string(requires_alg);
+  }
   if (root["expected"].get_object().get(expected) != SUCCESS ||
       root["response"].get_object().get(response_obj) != SUCCESS) {
-    return Status::InvalidArgument(result.id + ": missing expected or response");
+    return Status::InvalidArgument(c.id + ": missing expected or response");
   }
 
   // --- The relying party and the ceremony's requirements.
-  RelyingPartyConfig rp;
+  RelyingPartyConfig& rp = c.rp;
   std::string_view rp_id, challenge;
   if (expected["rpId"].get_string().get(rp_id) != SUCCESS ||
       expected["challenge"].get_string().get(challenge) != SUCCESS) {
-    return Status::InvalidArgument(result.id + ": expected.rpId/challenge missing");
+    return Status::InvalidArgument(c.id + ": expected.rpId/challenge missing");
   }
   rp.rp_id = std::string(rp_id);
   array list;
@@ -152,7 +159,7 @@ Result<CaseResult> RunCaseFile(const std::filesystem::path& path, const CaseOpti
   bool flag = false;
   if (expected["crossOriginAllowed"].get_bool().get(flag) == SUCCESS) rp.cross_origin_allowed = flag;
 
-  Requirements req;
+  Requirements& req = c.requirements;
   if (expected["userVerificationRequired"].get_bool().get(flag) == SUCCESS) {
     req.user_verification_required = flag;
   }
@@ -174,92 +181,115 @@ Result<CaseResult> RunCaseFile(const std::filesystem::path& path, const CaseOpti
   }
   Status anchors = LoadTrustAnchors(path, expected, &req);
   if (!anchors.ok()) return anchors;
-  std::optional<int64_t> verification_time;
   std::string_view time_text;
   if (expected["verificationTime"].get_string().get(time_text) == SUCCESS) {
-    verification_time = ParseIso8601Utc(time_text);
-    if (!verification_time) return Status::InvalidArgument(result.id + ": bad verificationTime");
+    c.verification_time = ParseIso8601Utc(time_text);
+    if (!c.verification_time) return Status::InvalidArgument(c.id + ": bad verificationTime");
   }
 
-  Verifier verifier(rp);
-  JsonScratch scratch;
-  std::string response_json = simdjson::minify(response_obj);
-  VerifyError verdict;
+  c.challenge = std::string(challenge);
+  c.response_json = simdjson::minify(response_obj);
 
-  if (kind == "registration") {
-    RegistrationResponse response;
-    verdict = ParseRegistrationResponseJson(response_json, &scratch, &response);
-    if (verdict == VerifyError::kOk) {
-      result.fmt = AttestationFormatOf(response);
-      RegistrationExpectations exp{std::string(challenge), req, verification_time};
-      NewCredential credential;
-      verdict = verifier.VerifyRegistration(response, exp, &scratch, &credential);
-    }
-  } else if (kind == "authentication") {
+  if (c.kind == "authentication") {
     object cred;
-    std::string_view cred_id_text, key_text;
+    std::string_view cred_id_text, key_text, handle_text;
     uint64_t sign_count = 0;
     if (root["credential"].get_object().get(cred) != SUCCESS ||
         cred["publicKey"].get_string().get(key_text) != SUCCESS ||
         cred["signCount"].get_uint64().get(sign_count) != SUCCESS) {
-      return Status::InvalidArgument(result.id + ": credential record missing");
+      return Status::InvalidArgument(c.id + ": credential record missing");
     }
+    StoredCase stored;
     if (cred["id"].get_string().get(cred_id_text) != SUCCESS) cred_id_text = "";
-    Bytes key_cose, cred_id;
-    if (!Base64UrlDecode(key_text, &key_cose) || !Base64UrlDecode(cred_id_text, &cred_id)) {
-      return Status::InvalidArgument(result.id + ": credential record not base64url");
+    if (!Base64UrlDecode(key_text, &stored.public_key_cose) ||
+        !Base64UrlDecode(cred_id_text, &stored.id)) {
+      return Status::InvalidArgument(c.id + ": credential record not base64url");
     }
-    AuthenticationResponse response;
-    verdict = ParseAuthenticationResponseJson(response_json, &scratch, &response);
+    stored.sign_count = static_cast<uint32_t>(sign_count);
+    if (cred["userHandle"].get_string().get(handle_text) == SUCCESS) {
+      Bytes handle;
+      if (!Base64UrlDecode(handle_text, &handle)) {
+        return Status::InvalidArgument(c.id + ": credential.userHandle not base64url");
+      }
+      stored.user_handle = std::move(handle);
+    }
+    bool be = false;
+    if (cred["backupEligible"].get_bool().get(be) == SUCCESS) stored.backup_eligible = be;
+    c.credential = std::move(stored);
+  }
+  return c;
+}
+
+Bytes AccountHandle(const LoadedCase& c, const AuthenticationResponse& response) {
+  if (c.credential && c.credential->user_handle) return *c.credential->user_handle;
+  if (response.user_handle) return *response.user_handle;
+  return Bytes();
+}
+
+bool StoredBackupEligible(const LoadedCase& c, const AuthenticationResponse& response) {
+  if (c.credential && c.credential->backup_eligible) return *c.credential->backup_eligible;
+  // Unknown: assume the authenticator's current BE was stored.
+  return response.authenticator_data.size() > 32 && (response.authenticator_data[32] & 0x08) != 0;
+}
+
+CaseResult VerifyLoadedCase(const LoadedCase& c, const CaseOptions& options) {
+  CaseResult result;
+  result.is_case = c.is_case;
+  result.note = c.note;
+  result.id = c.id;
+  result.kind = c.kind;
+  result.expected = c.expected_outcome;
+  if (!c.is_case) return result;
+
+  Verifier verifier(c.rp);
+  JsonScratch scratch;
+  VerifyError verdict;
+  if (c.kind == "registration") {
+    RegistrationResponse response;
+    verdict = ParseRegistrationResponseJson(c.response_json, &scratch, &response);
     if (verdict == VerifyError::kOk) {
-      std::unique_ptr<PublicKey> key;
-      verdict = PublicKey::Parse(key_cose, &key);
-      // The account's user handle: the record's, or else whatever the response
-      // claims (the case then says nothing about ownership).
-      Bytes account_handle;
-      std::string_view handle_text;
-      if (cred["userHandle"].get_string().get(handle_text) == SUCCESS) {
-        if (!Base64UrlDecode(handle_text, &account_handle)) {
-          return Status::InvalidArgument(result.id + ": credential.userHandle not base64url");
-        }
-      } else if (response.user_handle) {
-        account_handle = *response.user_handle;
-      }
-      if (verdict == VerifyError::kOk) {
-        bool stored_be = false;
-        if (cred["backupEligible"].get_bool().get(stored_be) != SUCCESS) {
-          // Unknown: assume the authenticator's current BE was stored.
-          stored_be = response.authenticator_data.size() > 32 &&
-                      (response.authenticator_data[32] & 0x08) != 0;
-        }
-        StoredCredential stored;
-        stored.id = cred_id;
-        stored.user_handle = account_handle;
-        stored.public_key = key.get();
-        stored.sign_count = static_cast<uint32_t>(sign_count);
-        stored.backup_eligible = stored_be;
-        AssertionExpectations exp;
-        exp.challenge = std::string(challenge);
-        exp.requirements = req;
-        exp.user_handle = account_handle;
-        CredentialUpdate update;
-        verdict = verifier.VerifyAssertion(response, exp, &stored, &scratch, &update);
-      }
+      result.fmt = AttestationFormatOf(response);
+      RegistrationExpectations exp{c.challenge, c.requirements, c.verification_time};
+      NewCredential credential;
+      verdict = verifier.VerifyRegistration(response, exp, &scratch, &credential);
     }
   } else {
-    return Status::InvalidArgument(result.id + ": unknown kind " + std::string(kind));
+    AuthenticationResponse response;
+    verdict = ParseAuthenticationResponseJson(c.response_json, &scratch, &response);
+    std::unique_ptr<PublicKey> key;
+    if (verdict == VerifyError::kOk) verdict = PublicKey::Parse(c.credential->public_key_cose, &key);
+    if (verdict == VerifyError::kOk) {
+      // The account's user handle: the record's, or else whatever the
+      // response claims (the case then says nothing about ownership).
+      Bytes account_handle = AccountHandle(c, response);
+      StoredCredential stored;
+      stored.id = c.credential->id;
+      stored.user_handle = account_handle;
+      stored.public_key = key.get();
+      stored.sign_count = c.credential->sign_count;
+      stored.backup_eligible = StoredBackupEligible(c, response);
+      AssertionExpectations exp;
+      exp.challenge = c.challenge;
+      exp.requirements = c.requirements;
+      exp.user_handle = account_handle;
+      CredentialUpdate update;
+      verdict = verifier.VerifyAssertion(response, exp, &stored, &scratch, &update);
+    }
   }
+  result.got = std::string(VerifyErrorName(verdict));
+  return JudgeVerdict(c, options, verdict, std::move(result));
+}
 
+CaseResult JudgeVerdict(const LoadedCase& c, const CaseOptions& options, VerifyError verdict,
+                        CaseResult result) {
   result.got = std::string(VerifyErrorName(verdict));
   result.pass = result.got == result.expected;
   // A case that needs an algorithm Keystorm lacks passes only if the verdict
   // says so (SCHEMA.md: unsupported_algorithm, never ok).
-  std::string_view requires_alg;
-  if (root["requiresAlgorithm"].get_string().get(requires_alg) == SUCCESS &&
-      !ImplementsAlgorithmNamed(requires_alg)) {
+  if (!c.requires_algorithm.empty() && !ImplementsAlgorithmNamed(c.requires_algorithm)) {
     result.unsupported_algorithm = verdict == VerifyError::kUnsupportedAlgorithm;
     result.pass = result.unsupported_algorithm;
-    result.note = "requires " + std::string(requires_alg);
+    result.note = "requires " + c.requires_algorithm;
   }
   if (!result.pass && verdict == VerifyError::kUnsupportedAttestationFormat &&
       options.expected_unsupported_formats.count(result.fmt) > 0) {
@@ -268,6 +298,12 @@ Result<CaseResult> RunCaseFile(const std::filesystem::path& path, const CaseOpti
     result.note = "format " + result.fmt + " expected-unsupported";
   }
   return result;
+}
+
+Result<CaseResult> RunCaseFile(const std::filesystem::path& path, const CaseOptions& options) {
+  Result<LoadedCase> c = LoadCaseFile(path);
+  if (!c) return c.error();
+  return VerifyLoadedCase(*c, options);
 }
 
 }  // namespace keystorm::corpus

@@ -155,6 +155,7 @@ struct TestCredentialRecord {
   uint32_t sign_count = 0;
   bool backup_eligible = false;
   bool uv_initialized = false;
+  std::array<uint8_t, 16> aaguid{};
 
   // A view valid while this record lives and is not modified.
   StoredCredential View() const;

@@ -1,0 +1,123 @@
+// The batched verifier pipeline: many threads submit registration and
+// assertion jobs; batches of them run over Intel TBB.
+//
+// Stages of one batch (engine/src/pipeline/pipeline.cc):
+//   1. parse + stateless checks, in parallel (JSON envelope, clientDataJSON
+//      with one reused simdjson parser per worker, authenticatorData, flags,
+//      rpIdHash, origin, challenge);
+//   2. one CredentialStore::MultiLookup for the whole batch;
+//   3. signature checks, in parallel, with parsed keys from a shared cache;
+//   4. one CredentialStore::CommitUpdates in arrival order (counter
+//      compare-and-set in the store), registrations inserted if absent;
+//   5. each job's callback with its verdict and state change.
+//
+// Threading model.
+//   - Submit*: any thread, no mutex: an atomic in-flight count (the bound)
+//     and a lock-free ring of fixed capacity.  When max_in_flight jobs are
+//     in flight Submit refuses at once with Status::Overloaded; nothing
+//     queues without bound, so memory is bounded under any load.
+//   - One dispatcher thread owns batch formation and the batch's buffers; it
+//     runs every stage inside a tbb::task_arena of `workers` threads and
+//     takes part in the parallel stages itself.
+//   - Per-worker scratch (JsonScratch) lives in a tbb::enumerable_thread_specific
+//     and is reused across batches.
+//   - Batches run one after another, so commits happen in arrival order; two
+//     assertions of one credential, in one batch or in consecutive ones,
+//     cannot both be accepted with the same counter.
+//   - Callbacks run on the dispatcher or a TBB worker thread; they must not
+//     block for long and must not call back into the pipeline's destructor.
+#ifndef KEYSTORM_PIPELINE_H_
+#define KEYSTORM_PIPELINE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <string>
+
+#include "keystorm/credential_store.h"
+#include "keystorm/status.h"
+#include "keystorm/verifier.h"
+
+namespace keystorm {
+
+struct PipelineOptions {
+  int workers = 0;                 // TBB threads; 0 = hardware concurrency
+  size_t max_batch = 256;          // jobs per batch at most
+  // How long the dispatcher lingers for more jobs once it has some and the
+  // queue ran dry.  0: dispatch at once (batches still form under load,
+  // because jobs accumulate while the previous batch runs).
+  std::chrono::microseconds linger{0};
+  size_t max_in_flight = 16384;    // the memory bound; Submit refuses beyond
+  size_t key_cache_capacity = 1 << 20;
+};
+
+struct AssertionJob {
+  std::string response_json;  // AuthenticationResponseJSON
+  AssertionExpectations expected;
+};
+
+struct AssertionOutcome {
+  Status status;  // not OK: the system failed (store error, shutdown)
+  VerifyError verdict = VerifyError::kOk;
+  Bytes credential_id;
+  Bytes user_handle;  // the credential owner's, when the credential was found
+  CredentialUpdate update;  // committed when verdict is kOk
+};
+
+struct RegistrationJob {
+  std::string response_json;  // RegistrationResponseJSON
+  RegistrationExpectations expected;
+  Bytes user_handle;  // the account the credential is registered to
+  int64_t now = 0;    // created_at of the stored record (unix seconds)
+};
+
+struct RegistrationOutcome {
+  Status status;
+  VerifyError verdict = VerifyError::kOk;
+  NewCredential credential;  // stored when verdict is kOk
+};
+
+using AssertionCallback = std::function<void(AssertionOutcome&&)>;
+using RegistrationCallback = std::function<void(RegistrationOutcome&&)>;
+
+struct PipelineStats {
+  uint64_t jobs = 0;
+  uint64_t batches = 0;
+  uint64_t refused = 0;    // Submit answered Overloaded
+  size_t in_flight = 0;
+};
+
+class Pipeline {
+ public:
+  // REQUIRES: verifier and store outlive the Pipeline.
+  Pipeline(const Verifier* verifier, CredentialStore* store, PipelineOptions options);
+  // Finishes every accepted job (their callbacks run), then stops.
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Accepts the job, or refuses at once with Status::Overloaded (bound
+  // reached) or Status::Unavailable (shutting down); a refused job's callback
+  // is never called.  `done` runs exactly once for an accepted job.
+  Status SubmitAssertion(AssertionJob job, AssertionCallback done);
+  Status SubmitRegistration(RegistrationJob job, RegistrationCallback done);
+
+  // Conveniences that complete a future instead.  A refusal comes back as an
+  // outcome with a non-OK status.
+  std::future<AssertionOutcome> SubmitAssertion(AssertionJob job);
+  std::future<RegistrationOutcome> SubmitRegistration(RegistrationJob job);
+
+  PipelineStats stats() const;
+  int workers() const;
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace keystorm
+
+#endif  // KEYSTORM_PIPELINE_H_

@@ -1,0 +1,407 @@
+#include "keystorm/pipeline.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "keystorm/json_scratch.h"
+#include "keystorm/webauthn_json.h"
+#include "pipeline/key_cache.h"
+#include "pipeline/mpmc_queue.h"
+
+namespace keystorm {
+namespace {
+
+// One submitted job, as it travels through the ring.
+struct Job {
+  enum class Kind : uint8_t { kNone, kAssertion, kRegistration };
+  Kind kind = Kind::kNone;
+  AssertionJob assertion;
+  AssertionCallback assertion_done;
+  RegistrationJob registration;
+  RegistrationCallback registration_done;
+};
+
+// A job's working state inside a batch.  Slots are reused batch after batch
+// by the dispatcher thread (stage 1 and 3 workers touch only their own slot).
+struct Slot {
+  Job job;
+  Status status;
+  VerifyError verdict = VerifyError::kOk;
+  // Assertions.
+  AuthenticationResponse response;
+  AssertionPrecheck precheck;
+  std::optional<CredentialRecord> record;
+  CredentialUpdate update;
+  // Registrations.
+  RegistrationResponse registration_response;
+  NewCredential credential;
+};
+
+}  // namespace
+
+class Pipeline::Impl {
+ public:
+  Impl(const Verifier* verifier, CredentialStore* store, PipelineOptions options)
+      : verifier_(verifier),
+        store_(store),
+        options_(options),
+        workers_(options.workers > 0 ? options.workers
+                                     : static_cast<int>(std::thread::hardware_concurrency())),
+        arena_(workers_ > 0 ? workers_ : 1),
+        queue_(options.max_in_flight),
+        key_cache_(options.key_cache_capacity),
+        slots_(options.max_batch) {
+    dispatcher_ = std::thread([this] { DispatchLoop(); });
+  }
+
+  ~Impl() {
+    stopping_.store(true);
+    Wake();
+    dispatcher_.join();
+  }
+
+  Status Submit(Job& job) {
+    // Count first, then check for shutdown: the dispatcher exits only when
+    // stopping and nothing is counted, so an accepted job is never lost.
+    size_t in_flight = in_flight_.fetch_add(1) + 1;
+    if (stopping_.load()) {
+      in_flight_.fetch_sub(1);
+      return Status::Unavailable("pipeline is shutting down");
+    }
+    if (in_flight > options_.max_in_flight || !queue_.TryPush(job)) {
+      in_flight_.fetch_sub(1);
+      refused_.fetch_add(1, std::memory_order_relaxed);
+      return Status::Overloaded("verification pipeline is full");
+    }
+    // An RMW, not a load: if the dispatcher set `sleeping_` before this, we
+    // see it and wake it; if after, its own RMW synchronizes with ours and
+    // its next TryPop sees the job.  (Fences would do, but TSan models RMWs.)
+    if (sleeping_.exchange(false, std::memory_order_acq_rel)) Wake();
+    return Status::Ok();
+  }
+
+  PipelineStats stats() const {
+    PipelineStats s;
+    s.jobs = jobs_.load(std::memory_order_relaxed);
+    s.batches = batches_.load(std::memory_order_relaxed);
+    s.refused = refused_.load(std::memory_order_relaxed);
+    s.in_flight = in_flight_.load(std::memory_order_relaxed);
+    return s;
+  }
+
+  int workers() const { return workers_; }
+
+ private:
+  void Wake() {
+    std::lock_guard<std::mutex> lock(sleep_mu_);
+    sleep_cv_.notify_one();
+  }
+
+  // Blocks until a job arrives (true, in *job) or the pipeline stops (false).
+  bool WaitForFirst(Job* job) {
+    while (true) {
+      if (queue_.TryPop(job)) return true;
+      std::unique_lock<std::mutex> lock(sleep_mu_);
+      sleeping_.exchange(true, std::memory_order_acq_rel);
+      if (queue_.TryPop(job)) {
+        sleeping_.exchange(false, std::memory_order_acq_rel);
+        return true;
+      }
+      if (stopping_.load() && in_flight_.load() == 0) return false;
+      // The timeout only guards against a missed wake-up; Submit wakes us.
+      sleep_cv_.wait_for(lock, std::chrono::milliseconds(50));
+      sleeping_.exchange(false, std::memory_order_acq_rel);
+    }
+  }
+
+  void DispatchLoop() {
+    while (true) {
+      if (!WaitForFirst(&slots_[0].job)) return;
+      size_t n = 1;
+      auto deadline = std::chrono::steady_clock::now() + options_.linger;
+      while (n < slots_.size()) {
+        if (queue_.TryPop(&slots_[n].job)) {
+          ++n;
+          continue;
+        }
+        if (options_.linger.count() == 0 || std::chrono::steady_clock::now() >= deadline) break;
+        std::this_thread::yield();
+      }
+      RunBatch(n);
+    }
+  }
+
+  void RunBatch(size_t n) {
+    // Stage 1: parse and stateless checks, in parallel.
+    arena_.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1), [&](const tbb::blocked_range<size_t>& r) {
+        JsonScratch& scratch = scratch_.local();
+        for (size_t i = r.begin(); i != r.end(); ++i) ParseAndPrecheck(slots_[i], &scratch);
+      });
+    });
+    // Stage 2: one lookup for the batch.
+    LookupCredentials(n);
+    // Stage 3: signatures, in parallel.
+    arena_.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1), [&](const tbb::blocked_range<size_t>& r) {
+        for (size_t i = r.begin(); i != r.end(); ++i) FinishAssertion(slots_[i]);
+      });
+    });
+    // Stage 4: commit in arrival order.
+    Commit(n);
+    // Stage 5: completions.  Counted first, so that a caller woken by its
+    // callback sees this batch in stats().
+    jobs_.fetch_add(n, std::memory_order_relaxed);
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    for (size_t i = 0; i < n; ++i) Complete(slots_[i]);
+    in_flight_.fetch_sub(n);
+  }
+
+  void ParseAndPrecheck(Slot& s, JsonScratch* scratch) {
+    s.status = Status::Ok();
+    s.record.reset();
+    s.update = CredentialUpdate();
+    s.response.raw_id.clear();  // a failed parse must not report the last batch's id
+    if (s.job.kind == Job::Kind::kAssertion) {
+      s.verdict = ParseAuthenticationResponseJson(s.job.assertion.response_json, scratch, &s.response);
+      if (s.verdict != VerifyError::kOk) return;
+      verifier_->PrecheckAssertion(s.response, s.job.assertion.expected, scratch, &s.precheck);
+    } else {
+      // Registrations need no stored state before their final insert.
+      s.verdict = ParseRegistrationResponseJson(s.job.registration.response_json, scratch,
+                                                &s.registration_response);
+      if (s.verdict != VerifyError::kOk) return;
+      s.verdict = verifier_->VerifyRegistration(s.registration_response, s.job.registration.expected,
+                                                scratch, &s.credential);
+    }
+  }
+
+  void LookupCredentials(size_t n) {
+    lookup_ids_.clear();
+    lookup_slots_.clear();
+    for (size_t i = 0; i < n; ++i) {
+      Slot& s = slots_[i];
+      if (s.job.kind != Job::Kind::kAssertion || s.verdict != VerifyError::kOk) continue;
+      lookup_ids_.push_back(s.response.raw_id);
+      lookup_slots_.push_back(i);
+    }
+    if (lookup_ids_.empty()) return;
+    Status st = store_->MultiLookup(lookup_ids_, &lookup_records_);
+    for (size_t k = 0; k < lookup_slots_.size(); ++k) {
+      Slot& s = slots_[lookup_slots_[k]];
+      if (!st.ok()) {
+        s.status = st;
+      } else {
+        s.record = std::move(lookup_records_[k]);
+      }
+    }
+  }
+
+  void FinishAssertion(Slot& s) {
+    if (s.job.kind != Job::Kind::kAssertion || s.verdict != VerifyError::kOk || !s.status.ok()) {
+      return;
+    }
+    StoredCredential stored;
+    std::shared_ptr<const PublicKey> key;
+    if (s.record) {
+      VerifyError key_error = VerifyError::kOk;
+      key = key_cache_.Get(s.record->id, s.record->public_key_cose, &key_error);
+      if (!key) {
+        s.verdict = key_error;
+        return;
+      }
+      stored.id = s.record->id;
+      stored.user_handle = s.record->user_handle;
+      stored.public_key = key.get();
+      stored.sign_count = s.record->sign_count;
+      stored.backup_eligible = s.record->backup_eligible;
+      stored.uv_initialized = s.record->uv_initialized;
+      stored.aaguid = s.record->aaguid;
+    }
+    s.verdict = verifier_->FinishAssertion(s.response, s.job.assertion.expected, s.precheck,
+                                           s.record ? &stored : nullptr, &s.update);
+  }
+
+  void Commit(size_t n) {
+    updates_.clear();
+    update_slots_.clear();
+    for (size_t i = 0; i < n; ++i) {
+      Slot& s = slots_[i];
+      if (!s.status.ok() || s.verdict != VerifyError::kOk) continue;
+      if (s.job.kind == Job::Kind::kRegistration) {
+        InsertRegistration(s);
+        continue;
+      }
+      CounterUpdate u;
+      u.credential_id = s.response.raw_id;
+      u.sign_count = s.precheck.auth_data.sign_count;
+      u.backup_state = s.update.backup_state;
+      u.uv_initialized = s.update.uv_initialized;
+      u.used_at = std::chrono::duration_cast<std::chrono::seconds>(
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
+      u.accept_regression =
+          s.job.assertion.expected.requirements.sign_count_policy == SignCountPolicy::kWarn;
+      updates_.push_back(std::move(u));
+      update_slots_.push_back(i);
+    }
+    if (updates_.empty()) return;
+    Status st = store_->CommitUpdates(updates_, &commit_outcomes_);
+    for (size_t k = 0; k < update_slots_.size(); ++k) {
+      Slot& s = slots_[update_slots_[k]];
+      if (!st.ok()) {
+        s.status = st;
+        continue;
+      }
+      switch (commit_outcomes_[k]) {
+        case CommitOutcome::kApplied:
+        case CommitOutcome::kUnchanged:
+          break;
+        case CommitOutcome::kRegression:
+          // Another assertion of this credential committed first (same batch
+          // or an earlier one): §7.2 step 22 against the current counter.
+          s.verdict = VerifyError::kSignCountRegression;
+          break;
+        case CommitOutcome::kRegressionAccepted:
+          s.update.sign_count_regressed = true;
+          break;
+        case CommitOutcome::kNotFound:
+          s.verdict = VerifyError::kUnknownCredential;
+          break;
+      }
+    }
+  }
+
+  void InsertRegistration(Slot& s) {
+    const NewCredential& c = s.credential;
+    CredentialRecord r;
+    r.id = c.id;
+    r.user_handle = s.job.registration.user_handle;
+    r.public_key_cose = c.public_key_cose;
+    r.algorithm = c.algorithm;
+    r.sign_count = c.sign_count;
+    r.backup_eligible = c.backup_eligible;
+    r.backup_state = c.backup_state;
+    r.uv_initialized = c.uv_initialized;
+    r.aaguid = c.aaguid;
+    r.transports = c.transports;
+    r.attestation_format = c.attestation_format;
+    r.created_at = s.job.registration.now;
+    bool inserted = false;
+    Status st = store_->InsertCredentialIfAbsent(r, &inserted);
+    if (!st.ok()) {
+      s.status = st;
+    } else if (!inserted) {
+      s.verdict = VerifyError::kCredentialAlreadyRegistered;  // R26
+    }
+  }
+
+  void Complete(Slot& s) {
+    if (s.job.kind == Job::Kind::kAssertion) {
+      AssertionOutcome out;
+      out.status = std::move(s.status);
+      out.verdict = s.verdict;
+      out.credential_id = std::move(s.response.raw_id);
+      if (s.record) out.user_handle = std::move(s.record->user_handle);
+      out.update = s.update;
+      AssertionCallback done = std::move(s.job.assertion_done);
+      s.job = Job();
+      done(std::move(out));
+    } else {
+      RegistrationOutcome out;
+      out.status = std::move(s.status);
+      out.verdict = s.verdict;
+      out.credential = std::move(s.credential);
+      RegistrationCallback done = std::move(s.job.registration_done);
+      s.job = Job();
+      done(std::move(out));
+    }
+  }
+
+  const Verifier* verifier_;
+  CredentialStore* store_;
+  const PipelineOptions options_;
+  const int workers_;
+  tbb::task_arena arena_;
+  tbb::enumerable_thread_specific<JsonScratch> scratch_;
+  pipeline::MpmcQueue<Job> queue_;
+  pipeline::KeyCache key_cache_;
+
+  std::atomic<size_t> in_flight_{0};
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> sleeping_{false};
+  std::mutex sleep_mu_;
+  std::condition_variable sleep_cv_;
+  std::atomic<uint64_t> jobs_{0}, batches_{0}, refused_{0};
+
+  // Owned by the dispatcher thread.
+  std::vector<Slot> slots_;
+  std::vector<ByteView> lookup_ids_;
+  std::vector<size_t> lookup_slots_;
+  std::vector<std::optional<CredentialRecord>> lookup_records_;
+  std::vector<CounterUpdate> updates_;
+  std::vector<size_t> update_slots_;
+  std::vector<CommitOutcome> commit_outcomes_;
+
+  std::thread dispatcher_;  // last: starts after everything above exists
+};
+
+Pipeline::Pipeline(const Verifier* verifier, CredentialStore* store, PipelineOptions options)
+    : impl_(std::make_unique<Impl>(verifier, store, options)) {}
+
+Pipeline::~Pipeline() = default;
+
+Status Pipeline::SubmitAssertion(AssertionJob job, AssertionCallback done) {
+  Job j;
+  j.kind = Job::Kind::kAssertion;
+  j.assertion = std::move(job);
+  j.assertion_done = std::move(done);
+  return impl_->Submit(j);
+}
+
+Status Pipeline::SubmitRegistration(RegistrationJob job, RegistrationCallback done) {
+  Job j;
+  j.kind = Job::Kind::kRegistration;
+  j.registration = std::move(job);
+  j.registration_done = std::move(done);
+  return impl_->Submit(j);
+}
+
+std::future<AssertionOutcome> Pipeline::SubmitAssertion(AssertionJob job) {
+  auto promise = std::make_shared<std::promise<AssertionOutcome>>();
+  std::future<AssertionOutcome> future = promise->get_future();
+  Status st = SubmitAssertion(std::move(job),
+                              [promise](AssertionOutcome&& out) { promise->set_value(std::move(out)); });
+  if (!st.ok()) {
+    AssertionOutcome refused;
+    refused.status = std::move(st);
+    promise->set_value(std::move(refused));
+  }
+  return future;
+}
+
+std::future<RegistrationOutcome> Pipeline::SubmitRegistration(RegistrationJob job) {
+  auto promise = std::make_shared<std::promise<RegistrationOutcome>>();
+  std::future<RegistrationOutcome> future = promise->get_future();
+  Status st = SubmitRegistration(
+      std::move(job), [promise](RegistrationOutcome&& out) { promise->set_value(std::move(out)); });
+  if (!st.ok()) {
+    RegistrationOutcome refused;
+    refused.status = std::move(st);
+    promise->set_value(std::move(refused));
+  }
+  return future;
+}
+
+PipelineStats Pipeline::stats() const { return impl_->stats(); }
+int Pipeline::workers() const { return impl_->workers(); }
+
+}  // namespace keystorm

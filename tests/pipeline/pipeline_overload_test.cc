@@ -1,0 +1,134 @@
+// Backpressure: with the store stalled, the pipeline accepts up to its bound
+// and refuses the rest at once; after the stall every accepted job completes
+// exactly once.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "pipeline_fixture.h"
+
+namespace keystorm::test {
+namespace {
+
+// A store whose lookups wait until Release(): stalls the pipeline's first
+// batch so that submissions pile up against the bound.
+class StallingStore final : public CredentialStore {
+ public:
+  explicit StallingStore(CredentialStore* inner) : inner_(inner) {}
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  bool stalled() const { return stalled_.load(); }
+  Status MultiLookup(std::span<const ByteView> ids,
+                     std::vector<std::optional<CredentialRecord>>* out) override {
+    stalled_.store(true);
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return released_; });
+    return inner_->MultiLookup(ids, out);
+  }
+  Status CommitUpdates(std::span<const CounterUpdate> updates,
+                       std::vector<CommitOutcome>* outcomes) override {
+    return inner_->CommitUpdates(updates, outcomes);
+  }
+  Status InsertCredentialIfAbsent(const CredentialRecord& r, bool* inserted) override {
+    return inner_->InsertCredentialIfAbsent(r, inserted);
+  }
+  Status ListForUser(ByteView user, std::vector<CredentialRecord>* out) override {
+    return inner_->ListForUser(user, out);
+  }
+  Status Delete(ByteView id) override { return inner_->Delete(id); }
+
+ private:
+  CredentialStore* inner_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool released_ = false;
+  std::atomic<bool> stalled_{false};
+};
+
+TEST(PipelineOverload, RefusesBeyondTheBoundAndLosesNothing) {
+  Verifier verifier(TestRelyingParty());
+  storage::MemoryCredentialStore memory;
+  StallingStore store(&memory);
+  TestAuthenticator a(-7);
+  StoreCredential(&memory, a, 0);
+  constexpr size_t kBound = 64;
+  constexpr int kSubmissions = 5000;
+  Pipeline pipeline(&verifier, &store,
+                    PipelineOptions{.workers = 2, .max_batch = 8, .max_in_flight = kBound});
+  std::string body = MakeAssertionJob(a, 0).response_json;  // counter 0: never a regression
+
+  std::mutex mu;
+  std::multiset<int> completed;
+  int accepted = 0, overloaded = 0;
+  size_t max_in_flight_seen = 0;
+  for (int i = 0; i < kSubmissions; ++i) {
+    AssertionJob job;
+    job.response_json = body;
+    job.expected.challenge = kChallenge;
+    job.expected.user_handle = a.user_handle();
+    Status st = pipeline.SubmitAssertion(std::move(job), [&, i](AssertionOutcome&& out) {
+      std::lock_guard<std::mutex> lock(mu);
+      completed.insert(i);
+      EXPECT_EQ(out.verdict, VerifyError::kOk);
+    });
+    if (st.ok()) {
+      ++accepted;
+    } else {
+      EXPECT_EQ(st.code(), Status::Code::kOverloaded);
+      ++overloaded;
+    }
+    max_in_flight_seen = std::max(max_in_flight_seen, pipeline.stats().in_flight);
+  }
+  // While stalled, nothing beyond the bound was taken: the submit loop could
+  // only finish because refusals were immediate.
+  EXPECT_LE(static_cast<size_t>(accepted), kBound);
+  EXPECT_LE(max_in_flight_seen, kBound);
+  EXPECT_EQ(accepted + overloaded, kSubmissions);
+  EXPECT_EQ(pipeline.stats().refused, static_cast<uint64_t>(overloaded));
+  store.Release();
+  // Every accepted job completes once the stall ends.
+  for (int spins = 0; spins < 10000; ++spins) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (completed.size() == static_cast<size_t>(accepted)) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(completed.size(), static_cast<size_t>(accepted)) << "lost completions";
+  for (int i : completed) EXPECT_EQ(completed.count(i), 1u) << "job " << i << " completed twice";
+}
+
+TEST(PipelineOverload, ShutdownCompletesEveryAcceptedJob) {
+  Verifier verifier(TestRelyingParty());
+  storage::MemoryCredentialStore store;
+  TestAuthenticator a(-8);
+  StoreCredential(&store, a, 0);
+  std::atomic<int> completed{0};
+  int accepted = 0;
+  {
+    Pipeline pipeline(&verifier, &store, PipelineOptions{.workers = 2, .max_in_flight = 256});
+    std::string body = MakeAssertionJob(a, 0).response_json;
+    for (int i = 0; i < 200; ++i) {
+      AssertionJob job;
+      job.response_json = body;
+      job.expected.challenge = kChallenge;
+      job.expected.user_handle = a.user_handle();
+      if (pipeline.SubmitAssertion(std::move(job), [&](AssertionOutcome&&) { ++completed; }).ok()) {
+        ++accepted;
+      }
+    }
+  }  // the destructor drains
+  EXPECT_EQ(completed.load(), accepted);
+  EXPECT_GT(accepted, 0);
+}
+
+}  // namespace
+}  // namespace keystorm::test
