@@ -37,6 +37,15 @@ VerifyError DecodeAttestationObject(ByteView bytes, AttestationObject* out) {
   return VerifyError::kOk;
 }
 
+// R18-R19: "If the Relying Party uses the credential's backup eligibility
+// [or state] to inform its user experience flows and/or policies, evaluate
+// [them]": here, with the operator's authenticator-model list.
+VerifyError CheckAuthenticatorAdmitted(const AuthenticatorData& ad, const Requirements& req) {
+  return AuthenticatorAdmitted(req, ad.attested->aaguid, ad.backup_eligible())
+             ? VerifyError::kOk
+             : VerifyError::kPolicyDenied;
+}
+
 // R20: "Verify that the "alg" parameter in the credential public key in
 // authData matches the alg attribute of one of the items in
 // pkOptions.pubKeyCredParams."
@@ -115,6 +124,8 @@ VerifyError Verifier::VerifyRegistration(const RegistrationResponse& response,
       VerifyError::kOk) {
     return err;
   }
+  // R18-R19.
+  if ((err = CheckAuthenticatorAdmitted(ad, req)) != VerifyError::kOk) return err;
   // R20.
   if ((err = CheckAlgorithmAllowed(key->algorithm(), req)) != VerifyError::kOk) return err;
   // R21-R22.
