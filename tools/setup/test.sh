@@ -49,7 +49,7 @@ run_ctest build/asan "debug, ASan+UBSan"
 
 # ThreadSanitizer: the concurrency suites, over a TSan-built TBB.
 bash "$KS_ROOT/tools/setup/build_tbb_tsan.sh"
-tsan_targets="pipeline_test policy_test"
+tsan_targets="pipeline_test policy_test storage_test"
 ks_build build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKEYSTORM_TSAN=ON -DKEYSTORM_BUILD_BENCH=OFF \
   --target $tsan_targets
 for t in $tsan_targets; do

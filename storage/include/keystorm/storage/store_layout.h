@@ -1,0 +1,61 @@
+// The RocksDB store's layout: column family names and key encodings, as
+// docs/storage_format.md describes them.  Public so that tools and tests that
+// open a store's files directly (export checks, corruption tests) use the
+// same names and keys as the store; the store itself is the only writer.
+//
+// Every key function is pure and allocates only its result.
+#ifndef KEYSTORM_STORAGE_STORE_LAYOUT_H_
+#define KEYSTORM_STORAGE_STORE_LAYOUT_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "keystorm/bytes.h"
+
+namespace keystorm::storage::layout {
+
+// Column families.  RocksDB's own "default" family exists too, and stays empty.
+inline constexpr char kCredentialsCf[] = "credentials";           // id -> record
+inline constexpr char kUserCredentialsCf[] = "user_credentials";  // handle, id -> ""
+inline constexpr char kUsersCf[] = "users";                       // 'h' handle / 'n' name
+inline constexpr char kChallengesCf[] = "consumed_challenges";    // expiry, id -> use
+inline constexpr char kMetaCf[] = "meta";                         // store-wide values
+inline constexpr std::array<const char*, 5> kColumnFamilies = {kCredentialsCf, kUserCredentialsCf,
+                                                               kUsersCf, kChallengesCf, kMetaCf};
+
+// The layout version this code writes and reads (meta "format_version").
+inline constexpr uint32_t kFormatVersion = 1;
+
+// meta keys.
+inline constexpr char kFormatVersionKey[] = "format_version";        // fixed32 LE
+inline constexpr char kChallengeHorizonKey[] = "challenge_horizon";  // fixed64 BE, unix ms
+
+// credentials: the key is the credential ID itself.
+inline std::string CredentialKey(ByteView id) { return std::string(AsChars(id)); }
+
+// user_credentials: u8 len(handle) ‖ handle ‖ credential id.  The length
+// byte makes a user's entries one contiguous prefix that no other handle
+// shares.  REQUIRES: handle.size() <= 255.
+std::string UserCredentialKey(ByteView user_handle, ByteView credential_id);
+std::string UserCredentialPrefix(ByteView user_handle);
+// Splits a user_credentials key; false if it is malformed.
+bool SplitUserCredentialKey(std::string_view key, ByteView* user_handle, ByteView* credential_id);
+
+// users: 'h' ‖ handle -> user record; 'n' ‖ name -> handle.
+inline constexpr char kUserTag = 'h';
+inline constexpr char kNameTag = 'n';
+std::string UserKey(ByteView user_handle);
+std::string NameKey(std::string_view name);
+
+// consumed_challenges: u64 BE expiry (unix ms) ‖ id.  Expiry first, so that
+// everything expired before T is the one key range [0, T), which a sweep
+// drops with a single range deletion.  REQUIRES: expires_at_ms >= 0.
+std::string ChallengeKey(int64_t expires_at_ms, ByteView id);
+std::string ChallengeKeyBound(int64_t expires_at_ms);  // the first key of expiry T
+bool SplitChallengeKey(std::string_view key, int64_t* expires_at_ms, ByteView* id);
+
+}  // namespace keystorm::storage::layout
+
+#endif  // KEYSTORM_STORAGE_STORE_LAYOUT_H_

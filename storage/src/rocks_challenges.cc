@@ -1,0 +1,84 @@
+// Single use of challenges in the RocksDB store: consume once, durably, and
+// forget after expiry with one range deletion per sweep.
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include <limits>
+#include <set>
+
+#include "coding.h"
+#include "keystorm/storage/record_codec.h"
+#include "keystorm/storage/rocks_store.h"
+#include "keystorm/storage/store_layout.h"
+#include "lock_stripes.h"
+#include "rocks_util.h"
+
+namespace keystorm::storage {
+
+Status RocksCredentialStore::ConsumeChallenges(std::span<const ChallengeUse> uses, int64_t now_ms,
+                                               std::vector<ChallengeOutcome>* outcomes) {
+  outcomes->assign(uses.size(), ChallengeOutcome::kExpired);
+  if (uses.empty()) return Status::Ok();
+  std::vector<uint16_t> stripes;
+  for (const ChallengeUse& use : uses) {
+    if (Status s = ValidateChallengeUse(use); !s.ok()) return s;
+    stripes.push_back(LockStripes::StripeOf(StripeDomain::kChallenge, use.id));
+  }
+  std::shared_lock<std::shared_mutex> no_sweep(sweep_mu_);
+  const int64_t horizon = challenge_horizon_ms_.load();
+  LockStripes::Guard guard(stripes_.get(), std::move(stripes));
+
+  std::vector<std::string> keys;
+  std::vector<size_t> live;  // uses that are not expired, by index
+  for (size_t i = 0; i < uses.size(); ++i) {
+    if (uses[i].expires_at_ms <= now_ms || uses[i].expires_at_ms <= horizon) continue;
+    keys.push_back(layout::ChallengeKey(uses[i].expires_at_ms, uses[i].id));
+    live.push_back(i);
+  }
+  const size_t n = keys.size();
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(n);
+  std::vector<rocksdb::Status> statuses(n);
+  if (n > 0) {
+    db_->MultiGet(rocksdb::ReadOptions(), cf_[kChallenges], n, slices.data(), values.data(),
+                  statuses.data());
+  }
+  rocksdb::WriteBatch batch;
+  std::string value;
+  EncodeConsumedChallengeValue(now_ms, &value);
+  std::set<std::string_view> consumed_here;
+  for (size_t k = 0; k < n; ++k) {
+    ChallengeOutcome& outcome = (*outcomes)[live[k]];
+    if (statuses[k].ok() || consumed_here.count(keys[k]) != 0) {
+      outcome = ChallengeOutcome::kAlreadyUsed;
+    } else if (statuses[k].IsNotFound()) {
+      outcome = ChallengeOutcome::kConsumed;
+      consumed_here.insert(keys[k]);
+      batch.Put(cf_[kChallenges], slices[k], value);
+    } else {
+      return FromRocks(statuses[k], "consume challenge");
+    }
+  }
+  if (batch.Count() == 0) return Status::Ok();
+  return Write(&batch);
+}
+
+Status RocksCredentialStore::SweepExpiredChallenges(int64_t now_ms) {
+  if (now_ms < 0 || now_ms == std::numeric_limits<int64_t>::max()) {
+    return Status::InvalidArgument("sweep: clock out of range");
+  }
+  std::unique_lock<std::shared_mutex> exclusive(sweep_mu_);
+  if (now_ms <= challenge_horizon_ms_.load()) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  // Expiry leads the key, so [0, now + 1) is exactly "expired by now".
+  batch.DeleteRange(cf_[kChallenges], layout::ChallengeKeyBound(0),
+                    layout::ChallengeKeyBound(now_ms + 1));
+  std::string horizon;
+  coding::PutFixed64Be(&horizon, static_cast<uint64_t>(now_ms));
+  batch.Put(cf_[kMeta], layout::kChallengeHorizonKey, horizon);
+  if (Status s = Write(&batch); !s.ok()) return s;
+  challenge_horizon_ms_.store(now_ms);
+  return Status::Ok();
+}
+
+}  // namespace keystorm::storage
