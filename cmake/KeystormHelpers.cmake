@@ -9,8 +9,9 @@ set(KEYSTORM_WARNINGS
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   # GCC 12 reports false positives inside simdjson's inlined DOM accessors.
   # (-Wdangling-pointer stays on: it caught a real range-for over a temporary.)
-  # -Wrestrict: GCC 12 false positive on std::string at -O3 (GCC bug 105329).
-  list(APPEND KEYSTORM_WARNINGS -Wno-maybe-uninitialized -Wno-restrict)
+  # -Wrestrict, -Wstringop-overread: GCC 12 false positives at -O3 on
+  # std::string and std::vector comparisons (GCC bugs 105329, 106199).
+  list(APPEND KEYSTORM_WARNINGS -Wno-maybe-uninitialized -Wno-restrict -Wno-stringop-overread)
 endif()
 
 if(KEYSTORM_TSAN)
