@@ -4,6 +4,7 @@
 
 #include "ceremony_steps.h"
 #include "keystorm/cbor.h"
+#include "keystorm/trust_store.h"
 #include "keystorm/verifier.h"
 
 namespace keystorm {
@@ -64,6 +65,7 @@ VerifyError CheckAlgorithmAllowed(int64_t alg, const Requirements& req) {
 // verification procedure": none and self must be acceptable under policy,
 // otherwise the x5c path must chain to an acceptable root.
 VerifyError AssessAttestationTrust(const AttestationStatementResult& att, const Requirements& req,
+                                   std::string_view fmt, const std::array<uint8_t, 16>& aaguid,
                                    int64_t verification_time, bool* trusted) {
   *trusted = false;
   switch (att.type) {
@@ -76,8 +78,12 @@ VerifyError AssessAttestationTrust(const AttestationStatementResult& att, const 
     case AttestationType::kAnonCA:
       break;
   }
-  if (!req.trust_anchors || req.trust_anchors->size() == 0) return VerifyError::kOk;
-  if (!req.trust_anchors->Verifies(att.trust_path, verification_time)) {
+  std::shared_ptr<const TrustAnchors> anchors = req.trust_anchors;
+  if (!anchors && req.trust_store) anchors = req.trust_store->AnchorsFor(fmt, aaguid);
+  if (!anchors || anchors->size() == 0) {
+    return req.require_trusted_attestation ? VerifyError::kAttestationUntrusted : VerifyError::kOk;
+  }
+  if (!anchors->Verifies(att.trust_path, verification_time)) {
     return VerifyError::kAttestationUntrusted;
   }
   *trusted = true;
@@ -138,7 +144,10 @@ VerifyError Verifier::VerifyRegistration(const RegistrationResponse& response,
   }
   // R23-R24.
   bool trusted = false;
-  if ((err = AssessAttestationTrust(att, req, now, &trusted)) != VerifyError::kOk) return err;
+  if ((err = AssessAttestationTrust(att, req, att_obj.fmt, ad.attested->aaguid, now, &trusted)) !=
+      VerifyError::kOk) {
+    return err;
+  }
   // R25.
   if ((err = CheckCredentialIdLength(*ad.attested)) != VerifyError::kOk) return err;
 

@@ -60,6 +60,12 @@ struct Requirements {
   // R23-R24: roots the attestation must chain to.  Null or empty: trust is
   // not required and the verdict reports the trust level instead.
   std::shared_ptr<const TrustAnchors> trust_anchors;
+  // Anchors per format and per AAGUID from the operator's directory
+  // (trust_store.h); used when trust_anchors is unset.
+  std::shared_ptr<const class TrustStore> trust_store;
+  // Refuse (attestation_untrusted) a Basic/AttCA/AnonCA attestation that does
+  // not chain to an applicable anchor, even when none is configured for it.
+  bool require_trusted_attestation = false;
   bool allow_self_attestation = true;
   bool allow_none_attestation = true;
   // R22: the choices of the android-key and android-safetynet procedures.
