@@ -45,20 +45,6 @@ VerifyError IdentifyUserAndCredential(const AuthenticationResponse& r,
   return VerifyError::kOk;
 }
 
-// Policy over the stored algorithm: the same allow-list registration uses.
-VerifyError CheckStoredAlgorithmAllowed(const PublicKey& key, const Requirements& req) {
-  int64_t alg = key.algorithm();
-  if (alg == static_cast<int64_t>(CoseAlgorithm::kRS1) && !req.allow_rs1) {
-    return VerifyError::kAlgorithmNotAllowed;
-  }
-  if (req.allowed_algorithms.empty() ||
-      std::find(req.allowed_algorithms.begin(), req.allowed_algorithms.end(), alg) !=
-          req.allowed_algorithms.end()) {
-    return VerifyError::kOk;
-  }
-  return VerifyError::kAlgorithmNotAllowed;
-}
-
 // A19: "If the credential backup state is used as part of Relying Party
 // business logic or policy": a stored BE must not change.
 VerifyError CheckBackupEligibilityUnchanged(const AuthenticatorData& ad,
@@ -152,7 +138,9 @@ VerifyError Verifier::FinishAssertion(const AuthenticationResponse& response,
   if ((err = CheckBackupEligibilityUnchanged(ad, *credential, req)) != VerifyError::kOk) return err;
   if ((err = CheckAuthenticatorAdmitted(ad, *credential, req)) != VerifyError::kOk) return err;
   // A21, dispatching only on the stored key's algorithm.
-  if ((err = CheckStoredAlgorithmAllowed(*credential->public_key, req)) != VerifyError::kOk) {
+  // The stored algorithm under the current policy (same rule as R20).
+  if ((err = steps::CheckAlgorithmAllowed(credential->public_key->algorithm(), req)) !=
+      VerifyError::kOk) {
     return err;
   }
   if ((err = CheckSignature(response, *credential->public_key, precheck.client_data_hash)) !=

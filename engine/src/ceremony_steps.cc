@@ -2,6 +2,8 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
+
 namespace keystorm::steps {
 namespace {
 
@@ -65,6 +67,18 @@ VerifyError CheckUserVerified(const AuthenticatorData& ad, const Requirements& r
 VerifyError CheckBackupState(const AuthenticatorData& ad) {
   return !ad.backup_eligible() && ad.backup_state() ? VerifyError::kBackupStateInvalid
                                                     : VerifyError::kOk;
+}
+
+VerifyError CheckAlgorithmAllowed(int64_t alg, const Requirements& req) {
+  if (alg == static_cast<int64_t>(CoseAlgorithm::kRS1) && !req.allow_rs1) {
+    return VerifyError::kAlgorithmNotAllowed;
+  }
+  if (req.allowed_algorithms.empty() ||
+      std::find(req.allowed_algorithms.begin(), req.allowed_algorithms.end(), alg) !=
+          req.allowed_algorithms.end()) {
+    return VerifyError::kOk;
+  }
+  return VerifyError::kAlgorithmNotAllowed;
 }
 
 std::array<uint8_t, 32> Sha256(ByteView data) {

@@ -56,6 +56,10 @@ VerifyError CheckUserVerified(const AuthenticatorData& ad, const Requirements& r
 // the BS bit is not set."
 VerifyError CheckBackupState(const AuthenticatorData& ad);
 
+// R20 / A21 prelude: the algorithm is among those the RP offers (empty: all
+// implemented), and RS1 only where allowed.
+VerifyError CheckAlgorithmAllowed(int64_t alg, const Requirements& req);
+
 std::array<uint8_t, 32> Sha256(ByteView data);
 
 // R12 / A20: hash = SHA-256(clientDataJSON).

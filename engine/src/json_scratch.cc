@@ -1,6 +1,7 @@
 #include "keystorm/json_scratch.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <vector>
 
@@ -28,13 +29,28 @@ bool HasUniqueMembers(simdjson::dom::element element, size_t depth_left) {
   }
   simdjson::dom::object object;
   if (element.get_object().get(object) != simdjson::SUCCESS) return true;
-  std::vector<std::string_view> keys;
+  // Real objects have a handful of members: compare them on the stack; only
+  // a large object pays for a sorted heap copy.
+  constexpr size_t kInline = 16;
+  std::array<std::string_view, kInline> inline_keys;
+  std::vector<std::string_view> many;
+  size_t n = 0;
   for (simdjson::dom::key_value_pair field : object) {
-    keys.push_back(field.key);
     if (!HasUniqueMembers(field.value, depth_left - 1)) return false;
+    if (n < kInline) {
+      for (size_t i = 0; i < n; ++i) {
+        if (inline_keys[i] == field.key) return false;
+      }
+      inline_keys[n] = field.key;
+    } else {
+      if (many.empty()) many.assign(inline_keys.begin(), inline_keys.end());
+      many.push_back(field.key);
+    }
+    ++n;
   }
-  std::sort(keys.begin(), keys.end());
-  return std::adjacent_find(keys.begin(), keys.end()) == keys.end();
+  if (many.empty()) return true;
+  std::sort(many.begin(), many.end());
+  return std::adjacent_find(many.begin(), many.end()) == many.end();
 }
 
 }  // namespace keystorm

@@ -47,20 +47,6 @@ VerifyError CheckAuthenticatorAdmitted(const AuthenticatorData& ad, const Requir
              : VerifyError::kPolicyDenied;
 }
 
-// R20: "Verify that the "alg" parameter in the credential public key in
-// authData matches the alg attribute of one of the items in
-// pkOptions.pubKeyCredParams."
-VerifyError CheckAlgorithmAllowed(int64_t alg, const Requirements& req) {
-  if (alg == static_cast<int64_t>(CoseAlgorithm::kRS1) && !req.allow_rs1) {
-    return VerifyError::kAlgorithmNotAllowed;
-  }
-  if (req.allowed_algorithms.empty()) return VerifyError::kOk;
-  return std::find(req.allowed_algorithms.begin(), req.allowed_algorithms.end(), alg) !=
-                 req.allowed_algorithms.end()
-             ? VerifyError::kOk
-             : VerifyError::kAlgorithmNotAllowed;
-}
-
 // R23-R24: "Assess the attestation trustworthiness using the outputs of the
 // verification procedure": none and self must be acceptable under policy,
 // otherwise the x5c path must chain to an acceptable root.
@@ -133,7 +119,9 @@ VerifyError Verifier::VerifyRegistration(const RegistrationResponse& response,
   // R18-R19.
   if ((err = CheckAuthenticatorAdmitted(ad, req)) != VerifyError::kOk) return err;
   // R20.
-  if ((err = CheckAlgorithmAllowed(key->algorithm(), req)) != VerifyError::kOk) return err;
+  // R20: "Verify that the \"alg\" parameter in the credential public key in
+  // authData matches the alg attribute of one of the items in pubKeyCredParams."
+  if ((err = steps::CheckAlgorithmAllowed(key->algorithm(), req)) != VerifyError::kOk) return err;
   // R21-R22.
   int64_t now = expected.verification_time.value_or(static_cast<int64_t>(std::time(nullptr)));
   AttestationContext ctx{&ad, client_data_hash, key.get(), now, req.attestation_policy};

@@ -96,6 +96,16 @@ TEST_F(ClientDataTest, InvalidUtf8IsRejected) {
   EXPECT_EQ(Parse(good), VerifyError::kOk);
 }
 
+TEST_F(ClientDataTest, DuplicateMembersAreFoundInLargeObjects) {
+  // Past the inline comparison window (16 members) the check sorts.
+  std::string many;
+  for (int i = 0; i < 30; ++i) many += ",\"m" + std::to_string(i) + "\":" + std::to_string(i);
+  EXPECT_EQ(Parse(With(many)), VerifyError::kOk);
+  EXPECT_EQ(Parse(With(many + ",\"m3\":0")), VerifyError::kMalformedClientData);
+  EXPECT_EQ(Parse(With(many + ",\"m29\":0")), VerifyError::kMalformedClientData);
+  EXPECT_EQ(Parse(With(",\"m0\":1" + many)), VerifyError::kMalformedClientData);
+}
+
 TEST_F(ClientDataTest, DuplicateMembersAreRejectedAtEveryLevel) {
   EXPECT_EQ(Parse(With(R"(,"type":"webauthn.get")")), VerifyError::kMalformedClientData);
   EXPECT_EQ(Parse(With(R"(,"origin":"https://example.com")")), VerifyError::kMalformedClientData);

@@ -44,6 +44,12 @@ class TrustStore {
 
  private:
   TrustStore() = default;
+  // Parsed once at load: global, global+format, global+AAGUID.  Only a
+  // statement whose format and model both have folders builds its union
+  // (from the kept PEM text) when asked.
+  std::shared_ptr<const TrustAnchors> global_;
+  std::map<std::string, std::shared_ptr<const TrustAnchors>, std::less<>> by_format_;
+  std::map<std::array<uint8_t, 16>, std::shared_ptr<const TrustAnchors>> by_aaguid_;
   std::string global_pem_;
   std::map<std::string, std::string, std::less<>> pem_by_format_;
   std::map<std::array<uint8_t, 16>, std::string> pem_by_aaguid_;

@@ -86,17 +86,34 @@ Result<std::shared_ptr<const TrustStore>> TrustStore::LoadDirectory(const std::f
   }
   if (ec) return Status::IOError("cannot list " + dir.string() + ": " + ec.message());
   store->certificate_count_ = files;
+  // Every file was checked above, so these parses succeed.
+  auto parse = [](const std::string& pem) -> std::shared_ptr<const TrustAnchors> {
+    if (pem.empty()) return nullptr;
+    Result<std::shared_ptr<const TrustAnchors>> anchors = TrustAnchors::FromPem(pem);
+    return anchors ? *anchors : nullptr;
+  };
+  store->global_ = parse(store->global_pem_);
+  for (const auto& [fmt, pem] : store->pem_by_format_) {
+    store->by_format_[fmt] = parse(store->global_pem_ + pem);
+  }
+  for (const auto& [aaguid, pem] : store->pem_by_aaguid_) {
+    store->by_aaguid_[aaguid] = parse(store->global_pem_ + pem);
+  }
   return std::shared_ptr<const TrustStore>(std::move(store));
 }
 
 std::shared_ptr<const TrustAnchors> TrustStore::AnchorsFor(
     std::string_view fmt, const std::array<uint8_t, 16>& aaguid) const {
-  std::string pem = global_pem_;
-  if (auto it = pem_by_format_.find(fmt); it != pem_by_format_.end()) pem += it->second;
-  if (auto it = pem_by_aaguid_.find(aaguid); it != pem_by_aaguid_.end()) pem += it->second;
-  if (pem.empty()) return nullptr;
-  Result<std::shared_ptr<const TrustAnchors>> anchors = TrustAnchors::FromPem(pem);
-  return anchors ? *anchors : nullptr;  // every file was checked at load time
+  auto by_format = by_format_.find(fmt);
+  auto by_aaguid = by_aaguid_.find(aaguid);
+  if (by_format == by_format_.end()) {
+    return by_aaguid == by_aaguid_.end() ? global_ : by_aaguid->second;
+  }
+  if (by_aaguid == by_aaguid_.end()) return by_format->second;
+  // Both a format and a model folder apply: their union (rare).
+  Result<std::shared_ptr<const TrustAnchors>> anchors = TrustAnchors::FromPem(
+      global_pem_ + pem_by_format_.find(fmt)->second + pem_by_aaguid_.find(aaguid)->second);
+  return anchors ? *anchors : nullptr;
 }
 
 Status ReloadableTrustStore::Reload() {
