@@ -40,5 +40,13 @@ apt-get install -y -qq --no-install-recommends \
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev \
   libboost1.81-dev \
   android-libboringssl-dev \
-  libssl-dev \
-  python3 ca-certificates git
+  libssl-dev libdecaf-dev \
+  python3 python3-matplotlib python3-fido2 ca-certificates git \
+  chromium prometheus doxygen
+
+# Node.js and npm (the browser test's playwright-core, the OpenAPI linter and
+# the SimpleWebAuthn peer): the machine image ships a Node.js 20 with npm;
+# install Debian's only where there is none, so the two never meet.
+if ! command -v npm >/dev/null; then
+  apt-get install -y -qq --no-install-recommends nodejs npm
+fi

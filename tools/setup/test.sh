@@ -76,6 +76,15 @@ if command -v clang++ >/dev/null; then
   run_ctest build/fuzz "libFuzzer smoke" -L fuzz
 fi
 
+# Further steps, one script each (tools/setup/ci/NN-name.sh), sourced in
+# order so that they can use ks_build, run_ctest and the pass/fail counters.
+for step in "$KS_ROOT"/tools/setup/ci/*.sh; do
+  [ -f "$step" ] || continue
+  ks_log "step $(basename "$step")"
+  # shellcheck source=/dev/null
+  source "$step"
+done
+
 ks_log "P-256 verify rate of the linked BoringSSL vs Debian's package and OpenSSL 3"
 "$KS_ROOT/build/release/bench/p256_verify_bench" --benchmark_repetitions=3 \
   --benchmark_enable_random_interleaving=true --benchmark_format=json \
