@@ -38,6 +38,9 @@ struct HttpResponse {
 // Completes one request.  Call it exactly once, from any thread; calling it
 // after the client has gone (or the server has stopped) is harmless.  Copies
 // share the one completion: the first call wins, later ones do nothing.
+// If every copy is destroyed without a call, the request is answered 500
+// (a handler bug must not leave the client hanging or leak an in-flight
+// slot).  A default-constructed Responder does nothing.
 class Responder {
  public:
   using Fn = std::function<void(HttpResponse)>;
