@@ -1,0 +1,38 @@
+// Reading the small JSON request bodies of our own endpoints ({username},
+// {username, displayName}, admin bodies).  The W3C response types are parsed
+// by the engine (webauthn_json.h), not here.
+#ifndef KEYSTORM_SERVER_APP_REQUEST_JSON_H_
+#define KEYSTORM_SERVER_APP_REQUEST_JSON_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace keystorm::server {
+
+// A flat view of one JSON object's string, bool, integer and string-array
+// members; anything else is kept as "present" only.  Parse fails (nullopt)
+// unless the body is one JSON object (an empty body counts as {}).
+struct RequestObject {
+  struct Member {
+    std::string name;
+    enum class Kind { kString, kBool, kInteger, kStringArray, kOther } kind = Kind::kOther;
+    std::string text;
+    bool boolean = false;
+    int64_t integer = 0;
+    std::vector<std::string> strings;
+  };
+  std::vector<Member> members;
+
+  static std::optional<RequestObject> Parse(std::string_view body);
+
+  const Member* Find(std::string_view name) const;
+  // The string member, nullopt when absent; *type_ok false when present
+  // with another type.
+  std::optional<std::string> String(std::string_view name, bool* type_ok) const;
+};
+
+}  // namespace keystorm::server
+
+#endif  // KEYSTORM_SERVER_APP_REQUEST_JSON_H_
