@@ -340,10 +340,13 @@ void Connection::Close() {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
   ClearDeadline();
+  // Leave the registry first, so that whoever sees the socket close also
+  // sees the connection gone from the stats.  Every caller holds a
+  // reference of its own, so this never destroys us.
+  registry_->Remove(this, client_address_);
   error_code ignored;
   socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
-  registry_->Remove(this, client_address_);  // may drop the last reference but one: ours
 }
 
 void Connection::SetDeadline(std::chrono::milliseconds timeout) {
