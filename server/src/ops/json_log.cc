@@ -1,0 +1,90 @@
+#include "keystorm/server/json_log.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include "keystorm/json_writer.h"
+
+namespace keystorm::server {
+
+std::string_view LogLevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarn: return "warn";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+namespace {
+
+// RFC 3339 in UTC with milliseconds: "2026-11-27T21:45:00.123Z".
+std::string Timestamp(std::chrono::system_clock::time_point when) {
+  auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch());
+  int64_t ms = since_epoch.count();
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  int millis = static_cast<int>(ms % 1000);
+  if (millis < 0) {
+    millis += 1000;
+    seconds -= 1;
+  }
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[40];
+  size_t n = std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &utc);
+  std::snprintf(buffer + n, sizeof(buffer) - n, ".%03dZ", millis);
+  return buffer;
+}
+
+}  // namespace
+
+JsonLog::JsonLog(int fd, LogLevel min_level, Clock clock)
+    : fd_(fd), min_level_(min_level), clock_(std::move(clock)) {
+  if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
+}
+
+std::string JsonLog::Format(LogLevel level, std::string_view event,
+                            std::initializer_list<LogField> fields) const {
+  JsonWriter writer;
+  writer.BeginObject();
+  writer.Key("ts").String(Timestamp(clock_()));
+  writer.Key("level").String(LogLevelName(level));
+  writer.Key("event").String(event);
+  writer.Key("fields").BeginObject();
+  for (const auto& [name, value] : fields) {
+    writer.Key(name);
+    switch (value.kind_) {
+      case LogValue::Kind::kString: writer.String(value.text_); break;
+      case LogValue::Kind::kInt: writer.Int(value.int_); break;
+      case LogValue::Kind::kUint: writer.Uint(value.uint_); break;
+      case LogValue::Kind::kDouble: writer.Double(value.real_); break;
+      case LogValue::Kind::kBool: writer.Bool(value.flag_); break;
+    }
+  }
+  writer.EndObject();
+  writer.EndObject();
+  std::string line = writer.str();
+  line += '\n';
+  return line;
+}
+
+void JsonLog::Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
+  if (!Enabled(level)) return;
+  std::string line = Format(level, event, fields);
+  std::lock_guard<std::mutex> lock(write_mu_);
+  std::string_view rest = line;
+  while (!rest.empty()) {
+    ssize_t n = ::write(fd_, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+}  // namespace keystorm::server
