@@ -11,6 +11,8 @@ void AddVerifyCorpusCommand(CLI::App* app, int* exit_code);
 void AddPolicyCommand(CLI::App* app, int* exit_code);
 void AddBenchCommand(CLI::App* app, int* exit_code);
 void AddStoreCommand(CLI::App* app, int* exit_code);
+void AddServeCommand(CLI::App* app, int* exit_code);
+void AddConfigCommand(CLI::App* app, int* exit_code);
 
 }  // namespace keystorm::cli
 

@@ -187,6 +187,9 @@ class WebAuthnService::Impl {
       out.user_verification =
           std::string(UserVerificationText(decision.authenticator->user_verification));
       out.attestation = decision.authenticator->attestation_required ? "direct" : "none";
+      if (deps_.trust_store && !out.requirements.trust_anchors && !out.requirements.trust_store) {
+        out.requirements.trust_store = deps_.trust_store();
+      }
     } else {
       out.user_verification = "preferred";
       out.attestation = "none";

@@ -39,6 +39,7 @@
 #include "keystorm/policy/policy_store.h"
 #include "keystorm/server/http.h"
 #include "keystorm/storage/challenge_sealer.h"
+#include "keystorm/trust_store.h"
 #include "keystorm/user_directory.h"
 #include "keystorm/verifier.h"
 
@@ -86,6 +87,9 @@ struct WebAuthnServiceDeps {
   std::function<int64_t()> now_ms;     // default: the system clock
   EventSink events;                    // optional
   Admission admission;                 // optional: admit everything
+  // Optional: the operator's attestation trust anchors, read per ceremony
+  // (reloadable); used where the policy's profile names none.
+  std::function<std::shared_ptr<const TrustStore>()> trust_store;
 };
 
 // What the policy decided for one login, copied out of the policy.

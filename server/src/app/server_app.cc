@@ -1,0 +1,327 @@
+#include "keystorm/server/server_app.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+#include "keystorm/json_writer.h"
+#include "keystorm/pipeline.h"
+#include "keystorm/policy/policy.h"
+#include "keystorm/policy/policy_store.h"
+#include "keystorm/server/admin_api.h"
+#include "keystorm/server/api_error.h"
+#include "keystorm/server/audit_log.h"
+#include "keystorm/server/default_policy.h"
+#include "keystorm/server/pages.h"
+#include "keystorm/server/secret_files.h"
+#include "keystorm/server/webauthn_service.h"
+#include "keystorm/storage/challenge_sealer.h"
+#include "keystorm/storage/rocks_store.h"
+#include "keystorm/trust_store.h"
+#include "keystorm/verifier.h"
+#include "token_buckets.h"
+
+namespace keystorm::server {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<std::string> ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidArgument(path + ": cannot be read");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The shipped folders, for a binary run from the build tree or the checkout.
+std::string DefaultFolder(const char* name) {
+#ifdef KEYSTORM_SERVER_SOURCE_DIR
+  return (std::filesystem::path(KEYSTORM_SERVER_SOURCE_DIR) / name).string();
+#else
+  return (std::filesystem::path("server") / name).string();
+#endif
+}
+
+// One JSON line per finished API request on stderr (the service log).
+void LogEvent(const RequestEvent& event) {
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("ts_ms").Int(NowMs());
+  json.Key("event").String("request");
+  json.Key("route").String(event.route);
+  json.Key("status").Int(event.status);
+  json.Key("outcome").String(event.outcome);
+  if (!event.detail.empty()) json.Key("detail").String(event.detail);
+  if (!event.user.empty()) json.Key("user").String(event.user);
+  json.Key("client").String(event.client_address);
+  json.Key("seconds").Double(event.seconds);
+  json.EndObject();
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  std::fprintf(stderr, "%s\n", json.str().c_str());
+}
+
+HttpResponse TextResponse(int status, std::string body, std::string content_type) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = std::move(content_type);
+  response.body = std::move(body);
+  response.headers.emplace_back("cache-control", "no-store");
+  return response;
+}
+
+}  // namespace
+
+class ServerApp::Impl {
+ public:
+  ServerConfig config;
+  std::string admin_token_path;
+  std::unique_ptr<storage::RocksCredentialStore> store;
+  std::unique_ptr<policy::PolicyStore> policies;
+  std::unique_ptr<ReloadableTrustStore> trust;
+  std::unique_ptr<Verifier> verifier;
+  std::unique_ptr<AuditLog> audit;
+  AppMetrics metrics;
+  std::unique_ptr<TokenBuckets> per_address;
+  std::unique_ptr<TokenBuckets> per_user;
+  std::unique_ptr<WebAuthnService> service;
+  std::unique_ptr<Pages> pages;
+  std::unique_ptr<AdminApi> admin;
+  std::atomic<bool> ready{false};
+  // Last: destroyed first, so the callbacks it drains still find the rest.
+  std::unique_ptr<Pipeline> pipeline;
+
+  ~Impl() {
+    pipeline.reset();  // finish every accepted job before the service goes
+  }
+
+  Status ReloadPolicy(std::string* detail) {
+    if (config.policy_file.empty()) {
+      return Status::InvalidArgument("no [policy].file configured (the built-in policy is fixed)");
+    }
+    auto text = ReadText(config.policy_file);
+    if (!text) return text.error();
+    std::vector<policy::Diagnostic> diagnostics;
+    Status status = policies->Reload(*text, &diagnostics);
+    if (!status.ok()) return status;
+    *detail = "policy version " + std::to_string(policies->Current()->version());
+    return Status::Ok();
+  }
+
+  Status ReloadTrust(std::string* detail) {
+    if (!trust) return Status::InvalidArgument("no [trust].anchors_dir configured");
+    Status status = trust->Reload();
+    if (status.ok()) *detail = "trust anchors reloaded";
+    return status;
+  }
+
+  void CollectPipelineAndStore(MetricsText* text) {
+    PipelineStats stats = pipeline->stats();
+    text->Family("keystorm_pipeline_jobs_total", "counter", "Ceremonies the pipeline verified.");
+    text->Sample("keystorm_pipeline_jobs_total", {}, static_cast<double>(stats.jobs));
+    text->Family("keystorm_pipeline_batches_total", "counter", "Batches the pipeline ran.");
+    text->Sample("keystorm_pipeline_batches_total", {}, static_cast<double>(stats.batches));
+    text->Family("keystorm_pipeline_batch_size_mean", "gauge",
+                 "Mean jobs per batch since start (jobs_total / batches_total).");
+    text->Sample("keystorm_pipeline_batch_size_mean", {},
+                 stats.batches == 0 ? 0.0
+                                    : static_cast<double>(stats.jobs) /
+                                          static_cast<double>(stats.batches));
+    text->Family("keystorm_pipeline_refused_total", "counter",
+                 "Submissions refused at once because max_in_flight was reached (503).");
+    text->Sample("keystorm_pipeline_refused_total", {}, static_cast<double>(stats.refused));
+    text->Family("keystorm_pipeline_queue_depth", "gauge", "Ceremonies in flight in the pipeline.");
+    text->Sample("keystorm_pipeline_queue_depth", {}, static_cast<double>(stats.in_flight));
+
+    storage::StoreStats store_stats;
+    if (store->GetStats(false, &store_stats).ok()) {
+      text->Family("keystorm_store_estimated_keys", "gauge",
+                   "Estimated keys per RocksDB column family.");
+      for (const auto& family : store_stats.families) {
+        text->Sample("keystorm_store_estimated_keys", {{"family", family.name}},
+                     static_cast<double>(family.estimated_keys));
+      }
+      text->Family("keystorm_store_sst_bytes", "gauge", "SST file bytes per column family.");
+      for (const auto& family : store_stats.families) {
+        text->Sample("keystorm_store_sst_bytes", {{"family", family.name}},
+                     static_cast<double>(family.sst_bytes));
+      }
+      text->Family("keystorm_store_block_cache_usage_bytes", "gauge", "Block cache in use.");
+      text->Sample("keystorm_store_block_cache_usage_bytes", {},
+                   static_cast<double>(store_stats.block_cache_usage_bytes));
+    }
+    text->Family("keystorm_policy_version", "gauge", "Version of the running policy.");
+    text->Sample("keystorm_policy_version", {},
+                 static_cast<double>(policies->Current()->version()));
+  }
+};
+
+Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_in,
+                                                     UserDirectory* directory) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config_in;
+  ServerConfig& config = impl->config;
+  if (config.templates_dir.empty()) config.templates_dir = DefaultFolder("templates");
+  if (config.static_dir.empty()) config.static_dir = DefaultFolder("static");
+  std::error_code ec;
+  std::filesystem::create_directories(config.data_dir, ec);
+  if (ec) return Status::IOError(config.data_dir + ": " + ec.message());
+
+  // Secrets.
+  const int64_t now_ms = NowMs();
+  auto keys = LoadOrCreateChallengeKeys(ResolveDataPath(config, config.challenge_key_file), now_ms);
+  if (!keys) return keys.error();
+  auto sealer = storage::ChallengeSealer::Create(std::move(*keys),
+                                                 config.challenge_ttl_seconds * 1000);
+  if (!sealer) return sealer.error();
+  impl->admin_token_path = ResolveDataPath(config, config.admin_token_file);
+  auto admin_token = LoadOrCreateToken(impl->admin_token_path);
+  if (!admin_token) return admin_token.error();
+  std::string backend_secret;
+  if (config.trusted_backend_enabled) {
+    auto secret = ReadSecretFile(ResolveDataPath(config, config.trusted_backend_secret_file));
+    if (!secret) return secret.error();
+    backend_secret = std::move(*secret);
+  }
+
+  // Policy.
+  std::string policy_text(kDefaultPolicyToml);
+  if (!config.policy_file.empty()) {
+    auto text = ReadText(config.policy_file);
+    if (!text) return text.error();
+    policy_text = std::move(*text);
+  }
+  std::vector<policy::Diagnostic> diagnostics;
+  auto compiled = policy::LoadPolicy(policy_text, 1, &diagnostics);
+  if (!compiled) {
+    return Status::InvalidArgument("policy: " + std::string(compiled.error().message()));
+  }
+  impl->policies = std::make_unique<policy::PolicyStore>(std::move(*compiled));
+
+  if (!config.trust_anchors_dir.empty()) {
+    impl->trust = std::make_unique<ReloadableTrustStore>(config.trust_anchors_dir);
+    Status loaded = impl->trust->Reload();
+    if (!loaded.ok()) return loaded;
+  }
+
+  // Store, verifier, pipeline.
+  storage::StoreConfig store_config;
+  store_config.path = ResolveDataPath(config, config.store_path);
+  auto store = storage::RocksCredentialStore::Open(store_config);
+  if (!store) return store.error();
+  impl->store = std::move(*store);
+  impl->verifier = std::make_unique<Verifier>(
+      RelyingPartyConfig{.rp_id = config.rp_id, .origins = config.origins});
+  PipelineOptions pipeline_options;
+  pipeline_options.workers = config.pipeline_workers;
+  pipeline_options.max_batch = static_cast<size_t>(config.pipeline_max_batch);
+  pipeline_options.max_in_flight = static_cast<size_t>(config.pipeline_max_in_flight);
+  pipeline_options.linger = std::chrono::microseconds(config.pipeline_linger_us);
+  impl->pipeline =
+      std::make_unique<Pipeline>(impl->verifier.get(), impl->store.get(), pipeline_options);
+
+  auto audit = AuditLog::Open(ResolveDataPath(config, config.audit_log_file));
+  if (!audit) return audit.error();
+  impl->audit = std::move(*audit);
+
+  impl->per_address =
+      std::make_unique<TokenBuckets>(config.rate_per_address, config.burst_per_address);
+  impl->per_user = std::make_unique<TokenBuckets>(config.rate_per_user, config.burst_per_user);
+
+  Impl* raw = impl.get();
+  WebAuthnServiceOptions service_options;
+  service_options.rp_id = config.rp_id;
+  service_options.rp_name = config.rp_name;
+  service_options.timeout_ms = config.ceremony_timeout_ms;
+  service_options.open_registration = config.open_registration;
+  service_options.retry_after_seconds = static_cast<int>(config.retry_after_seconds);
+  service_options.trusted_backend_enabled = config.trusted_backend_enabled;
+  service_options.trusted_backend_header = config.trusted_backend_header;
+  service_options.trusted_backend_secret = backend_secret;
+  WebAuthnServiceDeps deps;
+  deps.store = raw->store.get();
+  deps.pipeline = raw->pipeline.get();
+  deps.policies = raw->policies.get();
+  deps.sealer = std::make_shared<const storage::ChallengeSealer>(std::move(*sealer));
+  deps.directory = directory;
+  deps.events = [raw](const RequestEvent& event) {
+    raw->metrics.Record(event);
+    LogEvent(event);
+  };
+  deps.admission = [raw](std::string_view address, std::string_view user) {
+    const auto now = std::chrono::steady_clock::now();
+    int wait = raw->per_address->Take(address, now);
+    if (wait != 0 || user.empty()) return wait;
+    std::string key(address);
+    key += '\n';
+    key += user;
+    return raw->per_user->Take(key, now);
+  };
+  if (raw->trust) {
+    deps.trust_store = [raw] { return raw->trust->Current(); };
+  }
+  impl->service = std::make_unique<WebAuthnService>(service_options, std::move(deps));
+  impl->pages = std::make_unique<Pages>(
+      PagesOptions{config.templates_dir, config.static_dir, config.product_name},
+      impl->service.get());
+
+  AdminApiOptions admin_options;
+  admin_options.token = *admin_token;
+  admin_options.reload_policy = [raw](std::string* detail) { return raw->ReloadPolicy(detail); };
+  admin_options.reload_trust_anchors = [raw](std::string* detail) {
+    return raw->ReloadTrust(detail);
+  };
+  // INTEGRATION HOOK: set admin_options.reload_metadata once the FIDO MDS
+  // branch lands (it answers 501 until then).
+  impl->admin = std::make_unique<AdminApi>(admin_options, raw->store.get(), raw->audit.get());
+  impl->metrics.AddCollector([raw](MetricsText* text) { raw->CollectPipelineAndStore(text); });
+  return std::unique_ptr<ServerApp>(new ServerApp(std::move(impl)));
+}
+
+ServerApp::ServerApp(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ServerApp::~ServerApp() = default;
+
+Router ServerApp::PublicRouter() {
+  Router router;
+  impl_->service->AddRoutes(&router);
+  impl_->pages->AddRoutes(&router);
+  return router;
+}
+
+Router ServerApp::AdminRouter() {
+  Router router;
+  impl_->admin->AddRoutes(&router);
+  return router;
+}
+
+Router ServerApp::ManagementRouter() {
+  Router router;
+  Impl* impl = impl_.get();
+  router.Add("GET", "/health/live", [](HttpRequest&&, Responder respond) {
+    respond(TextResponse(200, "{\"status\":\"live\"}", "application/json"));
+  });
+  router.Add("GET", "/health/ready", [impl](HttpRequest&&, Responder respond) {
+    if (!impl->ready.load()) {
+      return respond(TextResponse(503, "{\"status\":\"not_ready\"}", "application/json"));
+    }
+    respond(TextResponse(200, "{\"status\":\"ready\"}", "application/json"));
+  });
+  router.Add("GET", "/metrics", [impl](HttpRequest&&, Responder respond) {
+    respond(TextResponse(200, impl->metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+  });
+  return router;
+}
+
+void ServerApp::SetReady(bool ready) { impl_->ready = ready; }
+AppMetrics& ServerApp::metrics() { return impl_->metrics; }
+const std::string& ServerApp::admin_token_path() const { return impl_->admin_token_path; }
+
+}  // namespace keystorm::server
