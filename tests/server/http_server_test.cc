@@ -149,6 +149,26 @@ TEST(HttpServerTest, AHandlerThatThrowsIsAnswered500AndTheConnectionLives) {
   EXPECT_EQ(next->status, 200);
 }
 
+TEST(HttpServerTest, AnImpossibleStatusFromAHandlerIsAnswered500) {
+  Router router = HelloRouter();
+  router.Add("GET", "/odd", [](HttpRequest&&, Responder respond) {
+    HttpResponse response;
+    response.status = 42;
+    respond(std::move(response));
+  });
+  router.Add("GET", "/huge", [](HttpRequest&&, Responder respond) {
+    HttpResponse response;
+    response.status = 1200;
+    respond(std::move(response));
+  });
+  RunningServer running = StartServer({}, std::move(router));
+  TestClient client;
+  ASSERT_TRUE(client.Connect(running.port));
+  EXPECT_EQ(client.Get("/odd")->status, 500);
+  EXPECT_EQ(client.Get("/huge")->status, 500);
+  EXPECT_EQ(client.Get("/hello")->status, 200);  // the connection and server live on
+}
+
 TEST(HttpServerTest, AResponderDroppedWithoutAnAnswerIsAnswered500) {
   Router router;
   router.Add("GET", "/forgets", [](HttpRequest&&, Responder) {});

@@ -264,7 +264,7 @@ void Connection::Dispatch(Request&& request) {
   });
   try {
     (*handler)(std::move(converted), respond);
-  } catch (const std::exception&) {
+  } catch (...) {
     respond(ErrorResponse(500, 0));  // does nothing if the handler answered first
   }
 }
@@ -284,17 +284,32 @@ void Connection::Write(HttpResponse answer, bool keep_alive) {
   phase_ = Phase::kWriting;
   keep_alive = keep_alive && !stopping_;
   keep_alive_ = keep_alive;
-  response_ = Response();
-  response_.version(request_version_);
-  response_.result(static_cast<unsigned>(answer.status));
-  if (!answer.body.empty() && !answer.content_type.empty()) {
-    response_.set(bhttp::field::content_type, answer.content_type);
+  // A status outside HTTP's range is a handler bug: answer 500 instead.
+  if (answer.status < 100 || answer.status > 599) answer = ErrorResponse(500, 0);
+  int status = answer.status;
+  try {
+    response_ = Response();
+    response_.version(request_version_);
+    response_.result(static_cast<unsigned>(status));
+    if (!answer.body.empty() && !answer.content_type.empty()) {
+      response_.set(bhttp::field::content_type, answer.content_type);
+    }
+    for (auto& [name, value] : answer.headers) response_.insert(name, value);
+    response_.body() = std::move(answer.body);
+  } catch (const std::exception&) {
+    // A status Beast refuses (outside 100..999) or a header it cannot
+    // hold: a handler bug, answered 500 rather than thrown into the I/O
+    // thread.
+    status = 500;
+    response_ = Response();
+    response_.version(request_version_);
+    response_.result(bhttp::status::internal_server_error);
+    response_.set(bhttp::field::content_type, "application/json");
+    response_.body() = ErrorBody(ErrorCode(500));
   }
-  for (auto& [name, value] : answer.headers) response_.insert(name, value);
-  response_.body() = std::move(answer.body);
   response_.keep_alive(keep_alive);
   response_.prepare_payload();
-  listener_->counters.Answered(answer.status);
+  listener_->counters.Answered(status);
   SetDeadline(std::chrono::milliseconds(listener_->options.read_timeout_ms));
   bhttp::async_write(socket_, response_, [self = shared_from_this()](error_code ec, size_t) {
     self->OnWritten(ec);

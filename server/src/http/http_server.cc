@@ -233,7 +233,18 @@ void HttpServer::Start() {
     net::post(listener->acceptor.get_executor(), [l = listener.get()] { l->Accept(); });
   }
   for (int i = 0; i < impl_->thread_count; ++i) {
-    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+    impl_->threads.emplace_back([this] {
+      // Handlers are wrapped so that nothing should escape; should
+      // something still do, the thread goes on serving rather than end
+      // the process (std::terminate).
+      for (;;) {
+        try {
+          impl_->ioc.run();
+          return;
+        } catch (...) {
+        }
+      }
+    });
   }
 }
 
