@@ -9,9 +9,11 @@
 #include <string>
 
 #include "commands.h"
+#include "keystorm/server/http_metrics.h"
 #include "keystorm/server/http_server.h"
 #include "keystorm/server/server_app.h"
 #include "keystorm/server/server_config.h"
+#include "keystorm/server/systemd_notify.h"
 
 namespace keystorm::cli {
 namespace {
@@ -65,8 +67,12 @@ int Serve(const ServeArgs& args) {
               << "\n";
     return 1;
   }
+  server::AddHttpServerMetrics((*app)->metrics().registry(), http);
   http.Start();
   (*app)->SetReady(true);
+  // Type=notify: systemd starts dependants only now (docs/operations.md).
+  Status notified = server::SystemdNotify(server::kSystemdReady);
+  if (!notified.ok()) std::cerr << "keystorm serve: sd_notify: " << notified.ToString() << "\n";
   std::cout << "Keystorm is serving.\n"
             << "  demo:       http://localhost:" << *public_port << "/login\n"
             << "  admin:      http://" << config.admin_listen.host << ":" << *admin_port
@@ -76,6 +82,7 @@ int Serve(const ServeArgs& args) {
             << std::flush;
   http.RunUntilSignal(std::chrono::seconds(args.drain_seconds));
   (*app)->SetReady(false);
+  (void)server::SystemdNotify(server::kSystemdStopping);
   std::cout << "Keystorm stopped.\n";
   return 0;
 }

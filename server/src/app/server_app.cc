@@ -1,5 +1,6 @@
 #include "keystorm/server/server_app.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -7,7 +8,6 @@
 #include <mutex>
 #include <sstream>
 
-#include "keystorm/json_writer.h"
 #include "keystorm/pipeline.h"
 #include "keystorm/policy/policy.h"
 #include "keystorm/policy/policy_store.h"
@@ -22,7 +22,8 @@
 #include "keystorm/storage/rocks_store.h"
 #include "keystorm/trust_store.h"
 #include "keystorm/verifier.h"
-#include "token_buckets.h"
+#include "keystorm/server/json_log.h"
+#include "keystorm/server/rate_limiter.h"
 
 namespace keystorm::server {
 namespace {
@@ -50,23 +51,22 @@ std::string DefaultFolder(const char* name) {
 #endif
 }
 
-// One JSON line per finished API request on stderr (the service log).
-void LogEvent(const RequestEvent& event) {
-  JsonWriter json;
-  json.BeginObject();
-  json.Key("ts_ms").Int(NowMs());
-  json.Key("event").String("request");
-  json.Key("route").String(event.route);
-  json.Key("status").Int(event.status);
-  json.Key("outcome").String(event.outcome);
-  if (!event.detail.empty()) json.Key("detail").String(event.detail);
-  if (!event.user.empty()) json.Key("user").String(event.user);
-  json.Key("client").String(event.client_address);
-  json.Key("seconds").Double(event.seconds);
-  json.EndObject();
-  static std::mutex mu;
-  std::lock_guard<std::mutex> lock(mu);
-  std::fprintf(stderr, "%s\n", json.str().c_str());
+// One JSON line per finished API request (the service log).  Failures are
+// warnings: a refused login is not a fault of the service.
+void LogEvent(JsonLog& log, const RequestEvent& event) {
+  const LogLevel level = event.status >= 500 ? LogLevel::kError
+                         : event.outcome == "ok" ? LogLevel::kInfo
+                                                 : LogLevel::kWarn;
+  if (event.outcome == "ok" || event.status < 400) {
+    log.Log(LogLevel::kInfo, "request",
+            {{"route", event.route}, {"status", event.status}, {"outcome", event.outcome},
+             {"user", event.user}, {"client", event.client_address}, {"seconds", event.seconds}});
+    return;
+  }
+  log.Log(level, "request",
+          {{"route", event.route}, {"status", event.status}, {"outcome", event.outcome},
+           {"detail", event.detail}, {"user", event.user}, {"client", event.client_address},
+           {"seconds", event.seconds}});
 }
 
 HttpResponse TextResponse(int status, std::string body, std::string content_type) {
@@ -90,8 +90,9 @@ class ServerApp::Impl {
   std::unique_ptr<Verifier> verifier;
   std::unique_ptr<AuditLog> audit;
   AppMetrics metrics;
-  std::unique_ptr<TokenBuckets> per_address;
-  std::unique_ptr<TokenBuckets> per_user;
+  std::unique_ptr<RateLimiter> per_address;
+  std::unique_ptr<RateLimiter> per_user;
+  JsonLog log{2};  // stderr: the service log (journald under systemd)
   std::unique_ptr<WebAuthnService> service;
   std::unique_ptr<Pages> pages;
   std::unique_ptr<AdminApi> admin;
@@ -123,44 +124,51 @@ class ServerApp::Impl {
     return status;
   }
 
-  void CollectPipelineAndStore(MetricsText* text) {
+  void CollectPipelineAndStore(MetricsWriter& out) {
     PipelineStats stats = pipeline->stats();
-    text->Family("keystorm_pipeline_jobs_total", "counter", "Ceremonies the pipeline verified.");
-    text->Sample("keystorm_pipeline_jobs_total", {}, static_cast<double>(stats.jobs));
-    text->Family("keystorm_pipeline_batches_total", "counter", "Batches the pipeline ran.");
-    text->Sample("keystorm_pipeline_batches_total", {}, static_cast<double>(stats.batches));
-    text->Family("keystorm_pipeline_batch_size_mean", "gauge",
-                 "Mean jobs per batch since start (jobs_total / batches_total).");
-    text->Sample("keystorm_pipeline_batch_size_mean", {},
-                 stats.batches == 0 ? 0.0
-                                    : static_cast<double>(stats.jobs) /
-                                          static_cast<double>(stats.batches));
-    text->Family("keystorm_pipeline_refused_total", "counter",
-                 "Submissions refused at once because max_in_flight was reached (503).");
-    text->Sample("keystorm_pipeline_refused_total", {}, static_cast<double>(stats.refused));
-    text->Family("keystorm_pipeline_queue_depth", "gauge", "Ceremonies in flight in the pipeline.");
-    text->Sample("keystorm_pipeline_queue_depth", {}, static_cast<double>(stats.in_flight));
+    out.Family("keystorm_pipeline_jobs_total", "Ceremonies the pipeline verified.",
+               MetricType::kCounter);
+    out.Sample("keystorm_pipeline_jobs_total", {}, static_cast<double>(stats.jobs));
+    out.Family("keystorm_pipeline_batches_total", "Batches the pipeline ran.",
+               MetricType::kCounter);
+    out.Sample("keystorm_pipeline_batches_total", {}, static_cast<double>(stats.batches));
+    out.Family("keystorm_pipeline_batch_size_mean",
+               "Mean jobs per batch since start (jobs_total / batches_total).",
+               MetricType::kGauge);
+    out.Sample("keystorm_pipeline_batch_size_mean", {},
+               stats.batches == 0
+                   ? 0.0
+                   : static_cast<double>(stats.jobs) / static_cast<double>(stats.batches));
+    out.Family("keystorm_pipeline_refused_total",
+               "Submissions refused at once because max_in_flight was reached (503).",
+               MetricType::kCounter);
+    out.Sample("keystorm_pipeline_refused_total", {}, static_cast<double>(stats.refused));
+    out.Family("keystorm_pipeline_queue_depth", "Ceremonies in flight in the pipeline.",
+               MetricType::kGauge);
+    out.Sample("keystorm_pipeline_queue_depth", {}, static_cast<double>(stats.in_flight));
 
     storage::StoreStats store_stats;
     if (store->GetStats(false, &store_stats).ok()) {
-      text->Family("keystorm_store_estimated_keys", "gauge",
-                   "Estimated keys per RocksDB column family.");
+      out.Family("keystorm_store_estimated_keys", "Estimated keys per RocksDB column family.",
+                 MetricType::kGauge);
       for (const auto& family : store_stats.families) {
-        text->Sample("keystorm_store_estimated_keys", {{"family", family.name}},
-                     static_cast<double>(family.estimated_keys));
+        out.Sample("keystorm_store_estimated_keys", {{"family", family.name}},
+                   static_cast<double>(family.estimated_keys));
       }
-      text->Family("keystorm_store_sst_bytes", "gauge", "SST file bytes per column family.");
+      out.Family("keystorm_store_sst_bytes", "SST file bytes per column family.",
+                 MetricType::kGauge);
       for (const auto& family : store_stats.families) {
-        text->Sample("keystorm_store_sst_bytes", {{"family", family.name}},
-                     static_cast<double>(family.sst_bytes));
+        out.Sample("keystorm_store_sst_bytes", {{"family", family.name}},
+                   static_cast<double>(family.sst_bytes));
       }
-      text->Family("keystorm_store_block_cache_usage_bytes", "gauge", "Block cache in use.");
-      text->Sample("keystorm_store_block_cache_usage_bytes", {},
-                   static_cast<double>(store_stats.block_cache_usage_bytes));
+      out.Family("keystorm_store_block_cache_usage_bytes", "Block cache in use.",
+                 MetricType::kGauge);
+      out.Sample("keystorm_store_block_cache_usage_bytes", {},
+                 static_cast<double>(store_stats.block_cache_usage_bytes));
     }
-    text->Family("keystorm_policy_version", "gauge", "Version of the running policy.");
-    text->Sample("keystorm_policy_version", {},
-                 static_cast<double>(policies->Current()->version()));
+    out.Family("keystorm_policy_version", "Version of the running policy.", MetricType::kGauge);
+    out.Sample("keystorm_policy_version", {},
+               static_cast<double>(policies->Current()->version()));
   }
 };
 
@@ -232,9 +240,16 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   if (!audit) return audit.error();
   impl->audit = std::move(*audit);
 
-  impl->per_address =
-      std::make_unique<TokenBuckets>(config.rate_per_address, config.burst_per_address);
-  impl->per_user = std::make_unique<TokenBuckets>(config.rate_per_user, config.burst_per_user);
+  auto per_address = RateLimiter::Create(
+      RateLimiterOptions{.per_second = config.rate_per_address, .burst = config.burst_per_address});
+  if (!per_address) return Status::InvalidArgument("rate_limit.per_address_*: " +
+                                                   std::string(per_address.error().message()));
+  impl->per_address = std::move(*per_address);
+  auto per_user = RateLimiter::Create(
+      RateLimiterOptions{.per_second = config.rate_per_user, .burst = config.burst_per_user});
+  if (!per_user) return Status::InvalidArgument("rate_limit.per_user_*: " +
+                                                std::string(per_user.error().message()));
+  impl->per_user = std::move(*per_user);
 
   Impl* raw = impl.get();
   WebAuthnServiceOptions service_options;
@@ -254,16 +269,19 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   deps.directory = directory;
   deps.events = [raw](const RequestEvent& event) {
     raw->metrics.Record(event);
-    LogEvent(event);
+    LogEvent(raw->log, event);
   };
   deps.admission = [raw](std::string_view address, std::string_view user) {
-    const auto now = std::chrono::steady_clock::now();
-    int wait = raw->per_address->Take(address, now);
-    if (wait != 0 || user.empty()) return wait;
+    const auto now = RateLimiter::Clock::now();
+    if (!raw->per_address->TryTake(address, now)) {
+      return std::max(1, raw->per_address->SecondsUntilToken(address, now));
+    }
+    if (user.empty()) return 0;
     std::string key(address);
     key += '\n';
     key += user;
-    return raw->per_user->Take(key, now);
+    if (raw->per_user->TryTake(key, now)) return 0;
+    return std::max(1, raw->per_user->SecondsUntilToken(key, now));
   };
   if (raw->trust) {
     deps.trust_store = [raw] { return raw->trust->Current(); };
@@ -282,7 +300,8 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   // INTEGRATION HOOK: set admin_options.reload_metadata once the FIDO MDS
   // branch lands (it answers 501 until then).
   impl->admin = std::make_unique<AdminApi>(admin_options, raw->store.get(), raw->audit.get());
-  impl->metrics.AddCollector([raw](MetricsText* text) { raw->CollectPipelineAndStore(text); });
+  impl->metrics.registry().AddCollector(
+      [raw](MetricsWriter& out) { raw->CollectPipelineAndStore(out); });
   return std::unique_ptr<ServerApp>(new ServerApp(std::move(impl)));
 }
 
