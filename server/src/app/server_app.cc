@@ -1,5 +1,7 @@
 #include "keystorm/server/server_app.h"
 
+#include <openssl/rand.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include "keystorm/server/admin_api.h"
 #include "keystorm/server/api_error.h"
 #include "keystorm/server/audit_log.h"
+#include "keystorm/server/conformance_adapter.h"
 #include "keystorm/server/default_policy.h"
 #include "keystorm/server/pages.h"
 #include "keystorm/server/secret_files.h"
@@ -96,6 +99,7 @@ class ServerApp::Impl {
   std::unique_ptr<WebAuthnService> service;
   std::unique_ptr<Pages> pages;
   std::unique_ptr<AdminApi> admin;
+  std::unique_ptr<ConformanceAdapter> conformance;  // [conformance].enabled only
   std::atomic<bool> ready{false};
   // Last: destroyed first, so the callbacks it drains still find the rest.
   std::unique_ptr<Pipeline> pipeline;
@@ -265,7 +269,8 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   deps.store = raw->store.get();
   deps.pipeline = raw->pipeline.get();
   deps.policies = raw->policies.get();
-  deps.sealer = std::make_shared<const storage::ChallengeSealer>(std::move(*sealer));
+  auto shared_sealer = std::make_shared<const storage::ChallengeSealer>(std::move(*sealer));
+  deps.sealer = shared_sealer;
   deps.directory = directory;
   deps.events = [raw](const RequestEvent& event) {
     raw->metrics.Record(event);
@@ -300,6 +305,21 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   // INTEGRATION HOOK: set admin_options.reload_metadata once the FIDO MDS
   // branch lands (it answers 501 until then).
   impl->admin = std::make_unique<AdminApi>(admin_options, raw->store.get(), raw->audit.get());
+  if (config.conformance_enabled) {
+    // A second, process-local key seals the challenges of ceremonies that
+    // require UV (conformance_adapter.h); it need not survive a restart.
+    storage::ChallengeKey uv_key;
+    uv_key.id = shared_sealer->issuing_key_id() ^ 0x80000000u;
+    if (RAND_bytes(uv_key.secret.data(), uv_key.secret.size()) != 1) {
+      return Status::Internal("CSPRNG failed");
+    }
+    auto uv_sealer = storage::ChallengeSealer::Create({uv_key}, config.challenge_ttl_seconds * 1000);
+    if (!uv_sealer) return uv_sealer.error();
+    impl->conformance = std::make_unique<ConformanceAdapter>(
+        ConformanceAdapterOptions{config.rp_id, config.rp_name, config.ceremony_timeout_ms, nullptr},
+        raw->store.get(), raw->pipeline.get(), shared_sealer,
+        std::make_shared<const storage::ChallengeSealer>(std::move(*uv_sealer)));
+  }
   impl->metrics.registry().AddCollector(
       [raw](MetricsWriter& out) { raw->CollectPipelineAndStore(out); });
   return std::unique_ptr<ServerApp>(new ServerApp(std::move(impl)));
@@ -312,6 +332,7 @@ Router ServerApp::PublicRouter() {
   Router router;
   impl_->service->AddRoutes(&router);
   impl_->pages->AddRoutes(&router);
+  if (impl_->conformance) impl_->conformance->AddRoutes(&router);
   return router;
 }
 
