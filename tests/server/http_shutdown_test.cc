@@ -120,6 +120,29 @@ TEST(HttpShutdownTest, SigtermDrainsAndStops) {
   EXPECT_TRUE(WaitUntilRefused(running.port));
 }
 
+TEST(HttpShutdownTest, BeforeStopRunsOnceTheSignalArrivesAndBeforeTheDrain) {
+  RunningServer running = StartServer({}, HelloRouter());
+  TestClient client;
+  ASSERT_TRUE(client.Connect(running.port));
+  ASSERT_EQ(client.Get("/hello")->status, 200);
+  bool connection_open_when_called = false;
+  auto run = std::async(std::launch::async, [&] {
+    running.server->RunUntilSignal(std::chrono::milliseconds(1000), [&] {
+      connection_open_when_called = running.server->Stats().listeners.at(0).connections_open == 1;
+    });
+  });
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    struct sigaction current {};
+    sigaction(SIGINT, nullptr, &current);
+    if (current.sa_handler != SIG_DFL) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(::kill(::getpid(), SIGINT), 0);
+  ASSERT_EQ(run.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_TRUE(connection_open_when_called);  // called before the idle connection was closed
+  EXPECT_TRUE(client.WaitClosed(1000));
+}
+
 TEST(HttpShutdownTest, StopCalledElsewhereEndsRunUntilSignal) {
   RunningServer running = StartServer({}, HelloRouter());
   auto run = std::async(std::launch::async, [&] {

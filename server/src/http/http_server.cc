@@ -302,6 +302,11 @@ void HttpServer::Stop(std::chrono::milliseconds drain_deadline) {
 }
 
 void HttpServer::RunUntilSignal(std::chrono::milliseconds drain_deadline) {
+  RunUntilSignal(drain_deadline, nullptr);
+}
+
+void HttpServer::RunUntilSignal(std::chrono::milliseconds drain_deadline,
+                                const std::function<void()>& before_stop) {
   {
     std::lock_guard<std::mutex> lock(impl_->stop_mu);
     if (impl_->started && !impl_->stopped && !impl_->signals) {
@@ -315,6 +320,7 @@ void HttpServer::RunUntilSignal(std::chrono::milliseconds drain_deadline) {
     std::unique_lock<std::mutex> lock(impl_->signal_mu);
     impl_->signal_cv.wait(lock, [&] { return impl_->stop_requested; });
   }
+  if (before_stop) before_stop();
   Stop(drain_deadline);
 }
 

@@ -30,6 +30,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -141,6 +142,11 @@ class HttpServer {
   // Blocks until SIGTERM or SIGINT arrives (or Stop is called elsewhere),
   // then Stop(drain_deadline).  Requires Start().
   void RunUntilSignal(std::chrono::milliseconds drain_deadline);
+  // The same, calling `before_stop` (on the calling thread) once the signal
+  // has arrived and before the drain begins: the place to report not-ready
+  // and send STOPPING=1 (systemd_notify.h).
+  void RunUntilSignal(std::chrono::milliseconds drain_deadline,
+                      const std::function<void()>& before_stop);
 
   HttpServerStats Stats() const;
 
