@@ -52,6 +52,16 @@ TEST(RateLimiterTest, KeysAreIndependent) {
   EXPECT_TRUE(limiter->TryTake("10.0.0.2|alice", t0));
 }
 
+TEST(RateLimiterTest, AddressUserKeysCannotCollide) {
+  EXPECT_EQ(AddressUserKey("2001:db8::1", "alice"), "2001:db8::1|alice");
+  EXPECT_NE(AddressUserKey("10.0.0.1", "a|b"), AddressUserKey("10.0.0.1|a", "b"));
+  auto limiter = Make({.per_second = 1, .burst = 1});
+  Clock::time_point t0{};
+  ASSERT_TRUE(limiter->TryTake(AddressUserKey("10.0.0.1", "alice"), t0));
+  EXPECT_FALSE(limiter->TryTake(AddressUserKey("10.0.0.1", "alice"), t0));
+  EXPECT_TRUE(limiter->TryTake(AddressUserKey("10.0.0.1", "alice2"), t0));
+}
+
 TEST(RateLimiterTest, ARefusedKeyIsThrottledNotLockedOut) {
   auto limiter = Make({.per_second = 1, .burst = 1});
   Clock::time_point t0{};

@@ -40,7 +40,7 @@ struct SlowRouter {
 };
 
 bool WaitUntilRefused(uint16_t port) {
-  for (int attempt = 0; attempt < 200; ++attempt) {
+  for (int attempt = 0; attempt < 1000; ++attempt) {
     TestClient probe;
     if (!probe.Connect(port)) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -104,7 +104,7 @@ TEST(HttpShutdownTest, SigtermDrainsAndStops) {
     struct sigaction current {};
     sigaction(SIGTERM, nullptr, &current);
     if (current.sa_handler != SIG_DFL) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   TestClient client;
   ASSERT_TRUE(client.Connect(running.port));
@@ -135,7 +135,7 @@ TEST(HttpShutdownTest, BeforeStopRunsOnceTheSignalArrivesAndBeforeTheDrain) {
     struct sigaction current {};
     sigaction(SIGINT, nullptr, &current);
     if (current.sa_handler != SIG_DFL) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_EQ(::kill(::getpid(), SIGINT), 0);
   ASSERT_EQ(run.wait_for(std::chrono::seconds(5)), std::future_status::ready);

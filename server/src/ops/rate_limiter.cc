@@ -81,4 +81,11 @@ size_t RateLimiter::KeyCount() const {
   return count;
 }
 
+std::string AddressUserKey(std::string_view address, std::string_view user) {
+  std::string key;
+  key.reserve(address.size() + 1 + user.size());
+  key.append(address).append("|").append(user);
+  return key;
+}
+
 }  // namespace keystorm::server

@@ -82,6 +82,11 @@ class RateLimiter {
   std::vector<std::unique_ptr<Shard>> shards_;
 };
 
+// The key of a per-(client address, user) bucket: "address|user".  An IP
+// address never contains '|', so the first '|' splits the key unambiguously
+// whatever the user name holds ("a|b" + "c" and "a" + "b|c" differ).
+std::string AddressUserKey(std::string_view address, std::string_view user);
+
 }  // namespace keystorm::server
 
 #endif  // KEYSTORM_SERVER_RATE_LIMITER_H_
