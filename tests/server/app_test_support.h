@@ -8,6 +8,7 @@
 #include <atomic>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "keystorm/base64url.h"
@@ -81,7 +82,11 @@ class AppFixture {
     deps.policies = policies_.get();
     deps.sealer = std::make_shared<const storage::ChallengeSealer>(std::move(*sealer));
     deps.now_ms = [this] { return now_ms_.load(); };
-    deps.admission = [this](std::string_view, std::string_view) { return admission_wait_.load(); };
+    deps.admission = [this](std::string_view address, std::string_view) {
+      std::lock_guard<std::mutex> lock(address_mu_);
+      last_address_ = std::string(address);
+      return admission_wait_.load();
+    };
     service_ = std::make_unique<WebAuthnService>(std::move(options), std::move(deps));
   }
 
@@ -97,6 +102,11 @@ class AppFixture {
   void AdvanceMs(int64_t ms) { now_ms_ += ms; }
   void SetAdmissionWait(int seconds) { admission_wait_ = seconds; }
   int64_t now_seconds() const { return now_ms_.load() / 1000; }
+  // The client address the last rate-limit check was made for.
+  std::string last_admitted_address() {
+    std::lock_guard<std::mutex> lock(address_mu_);
+    return last_address_;
+  }
 
   HttpResponse LoginStart(const std::string& body) {
     return Call([this](HttpRequest&& r, Responder s) { service_->LoginStart(std::move(r), s); }, body);
@@ -150,6 +160,8 @@ class AppFixture {
   std::unique_ptr<policy::PolicyStore> policies_;
   std::atomic<int64_t> now_ms_{1'800'000'000'000};
   std::atomic<int> admission_wait_{0};
+  std::mutex address_mu_;
+  std::string last_address_;
   std::unique_ptr<WebAuthnService> service_;
   // Last: destroyed first, so its draining callbacks still find the service.
   Pipeline pipeline_;

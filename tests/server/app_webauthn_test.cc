@@ -249,6 +249,25 @@ target = "deny"
   EXPECT_EQ(JsonString(response.body, "action"), "deny");
 }
 
+TEST(ClientAddressTest, ForwardedForOnlyWhenTrusted) {
+  auto address_seen = [](bool trusted) {
+    WebAuthnServiceOptions options = AppFixture::DefaultOptions();
+    options.trust_forwarded_for = trusted;
+    AppFixture app(kDefaultPolicyToml, options);
+    HttpRequest request;
+    request.body = R"({"username":"alice"})";
+    request.client_address = "10.0.0.1";  // the load balancer
+    request.headers.emplace_back("x-forwarded-for", "198.51.100.7, 203.0.113.9");
+    std::promise<HttpResponse> answer;
+    app.service().AuthenticationOptions(
+        std::move(request), Responder([&answer](HttpResponse r) { answer.set_value(std::move(r)); }));
+    answer.get_future().get();
+    return app.last_admitted_address();
+  };
+  EXPECT_EQ(address_seen(false), "10.0.0.1");
+  EXPECT_EQ(address_seen(true), "203.0.113.9");  // the entry the balancer appended
+}
+
 TEST(UsernameTest, Normalised) {
   EXPECT_EQ(WebAuthnService::NormalizeUsername("  Alice@Example.COM "), "alice@example.com");
   EXPECT_EQ(WebAuthnService::NormalizeUsername(""), "");

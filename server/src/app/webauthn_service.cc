@@ -70,6 +70,19 @@ bool SplitChallenge(std::string_view text, Bytes* sealed, Bytes* user_handle) {
 
 }  // namespace
 
+// The last entry of X-Forwarded-For when trusted, else the peer address.
+static std::string ClientAddress(const HttpRequest& request, bool trust_forwarded_for) {
+  if (!trust_forwarded_for) return request.client_address;
+  std::string_view forwarded = request.Header("x-forwarded-for");
+  size_t comma = forwarded.rfind(',');
+  std::string_view last = comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
+  size_t begin = last.find_first_not_of(' ');
+  if (begin == std::string_view::npos) return request.client_address;
+  last = last.substr(begin);
+  last = last.substr(0, last.find_last_not_of(' ') + 1);
+  return std::string(last);
+}
+
 class WebAuthnService::Impl {
  public:
   Impl(WebAuthnServiceOptions options, WebAuthnServiceDeps deps)
@@ -250,7 +263,7 @@ class WebAuthnService::Impl {
   }
 
   void LoginStart(HttpRequest&& request, Responder respond) {
-    Context context{"/v1/login/start", "", request.client_address};
+    Context context{"/v1/login/start", "", ClientAddress(request, options_.trust_forwarded_for)};
     auto body = RequestObject::Parse(request.body);
     if (!body) {
       return FinishVerdict(context, respond, VerifyError::kMalformedRequest,
@@ -323,7 +336,7 @@ class WebAuthnService::Impl {
   }
 
   void RegistrationOptions(HttpRequest&& request, Responder respond) {
-    Context context{"/v1/registration/options", "", request.client_address};
+    Context context{"/v1/registration/options", "", ClientAddress(request, options_.trust_forwarded_for)};
     auto body = RequestObject::Parse(request.body);
     if (!body) {
       return FinishVerdict(context, respond, VerifyError::kMalformedRequest,
@@ -429,7 +442,7 @@ class WebAuthnService::Impl {
   }
 
   void RegistrationVerify(HttpRequest&& request, Responder respond) {
-    Context context{"/v1/registration/verify", "", request.client_address};
+    Context context{"/v1/registration/verify", "", ClientAddress(request, options_.trust_forwarded_for)};
     thread_local JsonScratch scratch;
     RegistrationResponse parsed;
     VerifyError verdict = ParseRegistrationResponseJson(request.body, &scratch, &parsed);
@@ -493,7 +506,7 @@ class WebAuthnService::Impl {
   }
 
   void AuthenticationOptions(HttpRequest&& request, Responder respond) {
-    Context context{"/v1/authentication/options", "", request.client_address};
+    Context context{"/v1/authentication/options", "", ClientAddress(request, options_.trust_forwarded_for)};
     auto body = RequestObject::Parse(request.body);
     if (!body) {
       return FinishVerdict(context, respond, VerifyError::kMalformedRequest,
@@ -527,7 +540,7 @@ class WebAuthnService::Impl {
   }
 
   void AuthenticationVerify(HttpRequest&& request, Responder respond) {
-    Context context{"/v1/authentication/verify", "", request.client_address};
+    Context context{"/v1/authentication/verify", "", ClientAddress(request, options_.trust_forwarded_for)};
     thread_local JsonScratch scratch;
     AuthenticationResponse parsed;
     VerifyError verdict = ParseAuthenticationResponseJson(request.body, &scratch, &parsed);

@@ -32,6 +32,7 @@ struct ServerConfig {
   std::string templates_dir;  // empty: the templates shipped in server/templates
   std::string static_dir;     // empty: server/static
   std::string data_dir = "keystorm-data";  // relative paths below resolve here
+  bool trust_forwarded_for = false;  // client address from X-Forwarded-For (behind an LB)
 
   // [webauthn]
   std::string rp_id = "localhost";

@@ -71,6 +71,10 @@ struct WebAuthnServiceOptions {
   int64_t timeout_ms = 60'000;
   bool open_registration = true;
   int retry_after_seconds = 1;
+  // Behind a load balancer: the client address (rate limits, logs) is the
+  // last X-Forwarded-For entry, the one the balancer appended.  Only with a
+  // balancer that always sets it, else clients choose their own address.
+  bool trust_forwarded_for = false;
   // A trusted backend may state the user's groups in /v1/login/start
   // ("groups": [...]) when it sends this header with this secret.
   bool trusted_backend_enabled = false;
