@@ -54,7 +54,8 @@ TEST(RateLimiterTest, KeysAreIndependent) {
 
 TEST(RateLimiterTest, AddressUserKeysCannotCollide) {
   EXPECT_EQ(AddressUserKey("2001:db8::1", "alice"), "2001:db8::1|alice");
-  EXPECT_NE(AddressUserKey("10.0.0.1", "a|b"), AddressUserKey("10.0.0.1|a", "b"));
+  // Without the separator these two would both be "10.0.0.11x".
+  EXPECT_NE(AddressUserKey("10.0.0.1", "1x"), AddressUserKey("10.0.0.11", "x"));
   auto limiter = Make({.per_second = 1, .burst = 1});
   Clock::time_point t0{};
   ASSERT_TRUE(limiter->TryTake(AddressUserKey("10.0.0.1", "alice"), t0));

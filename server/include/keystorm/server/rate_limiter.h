@@ -84,7 +84,8 @@ class RateLimiter {
 
 // The key of a per-(client address, user) bucket: "address|user".  An IP
 // address never contains '|', so the first '|' splits the key unambiguously
-// whatever the user name holds ("a|b" + "c" and "a" + "b|c" differ).
+// whatever the user name holds ("10.0.0.1" + "1x" and "10.0.0.11" + "x"
+// differ, as bare concatenation would not).
 std::string AddressUserKey(std::string_view address, std::string_view user);
 
 }  // namespace keystorm::server
