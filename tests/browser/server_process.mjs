@@ -64,5 +64,5 @@ file = "${policyFile}"
     child.kill('SIGTERM');
     return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   };
-  return { base, management, admin, policyFile, dir, log, stop };
+  return { base, management, adminBase: `http://127.0.0.1:${ports.admin}`, token, admin, policyFile, dir, log, stop };
 }

@@ -65,7 +65,8 @@ inline Bytes Decode(std::string_view base64url) {
 class AppFixture {
  public:
   explicit AppFixture(std::string_view policy_toml = kDefaultPolicyToml,
-                      WebAuthnServiceOptions options = DefaultOptions())
+                      WebAuthnServiceOptions options = DefaultOptions(),
+                      UserDirectory* directory = nullptr)
       : verifier_(RelyingPartyConfig{.rp_id = test::kRpId, .origins = {test::kOrigin}}),
         pipeline_(&verifier_, &store_, PipelineOptions{.workers = 1}) {
     auto compiled = policy::LoadPolicy(policy_toml, 1, nullptr);
@@ -80,6 +81,7 @@ class AppFixture {
     deps.store = &store_;
     deps.pipeline = &pipeline_;
     deps.policies = policies_.get();
+    deps.directory = directory;
     deps.sealer = std::make_shared<const storage::ChallengeSealer>(std::move(*sealer));
     deps.now_ms = [this] { return now_ms_.load(); };
     deps.admission = [this](std::string_view address, std::string_view) {

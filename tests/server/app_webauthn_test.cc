@@ -249,6 +249,41 @@ target = "deny"
   EXPECT_EQ(JsonString(response.body, "action"), "deny");
 }
 
+// A directory that knows one user and their groups.
+class OneUserDirectory : public UserDirectory {
+ public:
+  Status FindByName(std::string_view name, std::optional<DirectoryUser>* out) override {
+    if (name == "alice") {
+      *out = DirectoryUser{.name = "alice", .groups = {"suspended"}};
+    } else {
+      out->reset();
+    }
+    return Status::Ok();
+  }
+  Status Upsert(const DirectoryUser&) override { return Status::Ok(); }
+  Status Remove(std::string_view) override { return Status::Ok(); }
+  Status ApplyBatch(std::span<const DirectoryUser>, std::span<const std::string>) override {
+    return Status::Ok();
+  }
+  Status List(std::string_view, size_t, std::vector<DirectoryUser>*) override {
+    return Status::Ok();
+  }
+};
+
+TEST(WebAuthnPolicyTest, GroupsComeFromTheDirectory) {
+  OneUserDirectory directory;
+  AppFixture app(R"(format = 1
+[[rule]]
+id = "suspended"
+priority = 10
+groups = ["suspended"]
+target = "deny"
+)",
+                 AppFixture::DefaultOptions(), &directory);
+  EXPECT_EQ(JsonString(app.LoginStart(R"({"username":"alice"})").body, "action"), "deny");
+  EXPECT_EQ(JsonString(app.LoginStart(R"({"username":"bob"})").body, "action"), "register");
+}
+
 TEST(ClientAddressTest, ForwardedForOnlyWhenTrusted) {
   auto address_seen = [](bool trusted) {
     WebAuthnServiceOptions options = AppFixture::DefaultOptions();
