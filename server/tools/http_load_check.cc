@@ -165,7 +165,22 @@ bool Throughput(const Options& options, uint16_t port) {
   return failed.load() == 0 && answered.load() > 0;
 }
 
-bool HeldConnections(const Options& options, uint16_t port) {
+// The resident memory of process `pid` in KiB (VmRSS), or 0.
+long ResidentKiB(pid_t pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/status";
+  std::FILE* status = std::fopen(path.c_str(), "r");
+  if (status == nullptr) return 0;
+  char line[256];
+  long kib = 0;
+  while (std::fgets(line, sizeof(line), status) != nullptr) {
+    if (std::strncmp(line, "VmRSS:", 6) == 0) kib = std::atol(line + 6);
+  }
+  std::fclose(status);
+  return kib;
+}
+
+bool HeldConnections(const Options& options, uint16_t port, pid_t server) {
+  long rss_before = ResidentKiB(server);
   std::vector<int> fds;
   fds.reserve(static_cast<size_t>(options.connections));
   auto start = std::chrono::steady_clock::now();
@@ -189,8 +204,14 @@ bool HeldConnections(const Options& options, uint16_t port) {
     if (ok != fds.size()) break;
   }
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  long rss_held = ResidentKiB(server);
   std::printf("held connections: %zu open at once, %zu answered 200 on each of 2 rounds, %.2f s\n",
               fds.size(), ok, elapsed);
+  if (!fds.empty()) {
+    std::printf("server memory: %.1f MiB before, %.1f MiB with them idle (%.1f KiB each)\n",
+                static_cast<double>(rss_before) / 1024, static_cast<double>(rss_held) / 1024,
+                static_cast<double>(rss_held - rss_before) / static_cast<double>(fds.size()));
+  }
   for (int fd : fds) ::close(fd);
   return fds.size() == static_cast<size_t>(options.connections) && ok == fds.size();
 }
@@ -237,7 +258,7 @@ int main(int argc, char** argv) {
   ::close(port_pipe[0]);
 
   bool ok = Throughput(options, port);
-  ok = HeldConnections(options, port) && ok;
+  ok = HeldConnections(options, port, child) && ok;
 
   ::kill(child, SIGTERM);
   int status = 0;

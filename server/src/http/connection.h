@@ -82,7 +82,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Response response_;  // kept alive while it is being written
-  std::array<char, 4096> drain_buffer_{};
+  std::unique_ptr<std::array<char, 4096>> drain_buffer_;  // only while lingering
   size_t drained_bytes_ = 0;
 
   Phase phase_ = Phase::kIdle;
