@@ -80,9 +80,11 @@ int Serve(const ServeArgs& args) {
             << "  management: http://" << config.management_listen.host << ":"
             << *management_port << "/metrics\n"
             << std::flush;
-  http.RunUntilSignal(std::chrono::seconds(args.drain_seconds));
-  (*app)->SetReady(false);
-  (void)server::SystemdNotify(server::kSystemdStopping);
+  http.RunUntilSignal(std::chrono::seconds(args.drain_seconds), [&app] {
+    // Before the drain: not ready any more, and systemd knows we stop.
+    (*app)->SetReady(false);
+    (void)server::SystemdNotify(server::kSystemdStopping);
+  });
   std::cout << "Keystorm stopped.\n";
   return 0;
 }

@@ -283,9 +283,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
       return std::max(1, raw->per_address->SecondsUntilToken(address, now));
     }
     if (user.empty()) return 0;
-    std::string key(address);
-    key += '\n';
-    key += user;
+    const std::string key = AddressUserKey(address, user);
     if (raw->per_user->TryTake(key, now)) return 0;
     return std::max(1, raw->per_user->SecondsUntilToken(key, now));
   };
