@@ -54,6 +54,45 @@ TEST_F(PagesTest, TemplateNamesCannotLeaveTheFolder) {
   EXPECT_EQ(pages_.Render("", "", "").status, 404);
 }
 
+// The policy's rule picks the login and logout templates of a user.
+TEST(PagesPolicyTest, TemplatesFollowTheDecision) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("keystorm-templates-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "login.html") << "default login {{username}}";
+  std::ofstream(dir / "partner-login.html") << "partner login {{username}}";
+  std::ofstream(dir / "logout.html") << "default logout";
+  std::ofstream(dir / "partner-logout.html") << "partner logout";
+  AppFixture app(R"(format = 1
+[[rule]]
+id = "partners"
+priority = 10
+domains = ["partner.example"]
+login_template = "partner-login"
+logout_template = "partner-logout"
+)");
+  Pages pages(PagesOptions{dir.string(), dir.string(), "K"}, &app.service());
+  Router router;
+  pages.AddRoutes(&router);
+  auto get = [&router](std::string path, std::string query) {
+    bool known = false;
+    const Handler* handler = router.Find("GET", path, &known);
+    HttpRequest request;
+    request.method = "GET";
+    request.path = std::move(path);
+    request.query = std::move(query);
+    std::promise<HttpResponse> answer;
+    (*handler)(std::move(request), Responder([&answer](HttpResponse r) { answer.set_value(std::move(r)); }));
+    return answer.get_future().get().body;
+  };
+  EXPECT_EQ(get("/login", ""), "default login ");
+  EXPECT_EQ(get("/login", "username=eve%40partner.example"), "partner login eve@partner.example");
+  EXPECT_EQ(get("/login", "username=bob"), "default login bob");
+  EXPECT_EQ(get("/logout", "username=eve@partner.example"), "partner logout");
+  EXPECT_EQ(get("/logout", ""), "default logout");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(SecretFilesTest, ChallengeKeysParseAndRefuse) {
   auto keys = ParseChallengeKeys(
       "# comment\n7 " + std::string(64, 'a') + "\n8 " + std::string(64, '0') + "\n", 1000);
