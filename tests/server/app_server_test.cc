@@ -134,6 +134,44 @@ TEST_F(ServerAppTest, BadPolicyFileRefusesToStart) {
   EXPECT_NE(app.error().message().find("policy"), std::string_view::npos);
 }
 
+TEST_F(ServerAppTest, AdminReloadsPolicyAndTrustAnchors) {
+  std::filesystem::create_directories(dir_ / "anchors");
+  std::ofstream(dir_ / "policy.toml") << "format = 1\n";
+  config_.policy_file = (dir_ / "policy.toml").string();
+  config_.trust_anchors_dir = (dir_ / "anchors").string();
+  auto app = ServerApp::Create(config_, nullptr);
+  ASSERT_TRUE(app.has_value()) << app.error().ToString();
+  Router admin = (*app)->AdminRouter();
+  Router management = (*app)->ManagementRouter();
+  std::ifstream token_file(dir_ / "admin.token");
+  std::string token;
+  std::getline(token_file, token);
+  const std::string bearer = "Bearer " + token;
+
+  std::ofstream(dir_ / "policy.toml") << "format = 1\n[webauthn]\ndefault = \"disabled\"\n";
+  EXPECT_EQ(Route(admin, "POST", "/admin/v1/policy/reload", "", "", bearer).status, 200);
+  EXPECT_NE(Route(management, "GET", "/metrics", "").body.find("keystorm_policy_version 2"),
+            std::string::npos);
+  Router public_router = (*app)->PublicRouter();
+  EXPECT_EQ(JsonString(Route(public_router, "POST", "/v1/login/start", R"({"username":"x"})").body,
+                       "action"),
+            "password");
+
+  // A file that does not compile leaves the running policy in place.
+  std::ofstream(dir_ / "policy.toml") << "format = 7\n";
+  EXPECT_EQ(Route(admin, "POST", "/admin/v1/policy/reload", "", "", bearer).status, 400);
+  EXPECT_NE(Route(management, "GET", "/metrics", "").body.find("keystorm_policy_version 2"),
+            std::string::npos);
+
+  EXPECT_EQ(Route(admin, "POST", "/admin/v1/trust/reload", "", "", bearer).status, 200);
+  std::ifstream audit(dir_ / "audit.log");
+  std::stringstream lines;
+  lines << audit.rdbuf();
+  EXPECT_NE(lines.str().find(R"("action":"reload_trust_anchors","outcome":"ok")"),
+            std::string::npos)
+      << lines.str();
+}
+
 // A store whose lookups wait until the test opens the gate, so that a
 // ceremony stays in the pipeline.
 class GatedStore final : public CredentialStore {
