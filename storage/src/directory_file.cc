@@ -116,8 +116,10 @@ void SplitCsv(std::string_view text, std::vector<Record>* records,
         }
         continue;
       }
-      if (c == '"') {
-        if (!field.empty() || field_was_quoted) bad = true;  // a quote inside a bare field
+      if (c == '"' && (!field.empty() || field_was_quoted)) {
+        bad = true;  // a quote inside a bare field, or after a closing one
+        field.push_back(c);
+      } else if (c == '"') {
         in_quotes = true;
         field_was_quoted = true;
       } else if (c == ',') {
