@@ -344,6 +344,11 @@ AuthenticationStart RelyingParty::StartAuthentication(
 Status RelyingParty::SubmitAuthentication(std::string response_json,
                                           AuthenticationCallback done) noexcept {
   try {
+    // Back-pressure before any work: a login refused here has not spent its
+    // challenge, so the client may simply send the same response again.
+    if (impl_->pipeline.stats().in_flight >= options_.pipeline.max_in_flight) {
+      return Status::Overloaded("relying party: the pipeline is full");
+    }
     AuthenticationResult early;
     auto finish_early = [&]() {
       done(std::move(early));

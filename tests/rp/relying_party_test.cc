@@ -226,6 +226,42 @@ TEST_F(RelyingPartyTest, SubmitAuthenticationCompletesOnThePipeline) {
   EXPECT_EQ(ok.load(), kLogins);
 }
 
+// A full pipeline refuses at once, before the challenge is spent: the same
+// response goes through once there is room.
+TEST_F(RelyingPartyTest, AFullPipelineRefusesWithoutSpendingTheChallenge) {
+  Bytes handle = Register(es256_, "alice");
+  RelyingPartyOptions options = rp_->options();
+  options.pipeline.max_in_flight = 1;
+  rp_.reset();
+  auto small = RelyingParty::Create(options, store_, &directory_);
+  ASSERT_TRUE(small) << small.error().ToString();
+  rp_ = std::move(small.value());
+
+  std::string first = Assertion(es256_, handle, "alice", 0);
+  std::string second = Assertion(es256_, handle, "alice", 0);
+  std::latch release(1), first_done(1);
+  ASSERT_TRUE(rp_->SubmitAuthentication(first, [&](AuthenticationResult&& r) {
+                   EXPECT_TRUE(r.ok()) << VerifyErrorName(r.outcome);
+                   release.wait();  // holds the pipeline's only slot
+                   first_done.count_down();
+                 }).ok());
+  bool second_ran = false;
+  Status refused =
+      rp_->SubmitAuthentication(second, [&](AuthenticationResult&&) { second_ran = true; });
+  EXPECT_EQ(refused.code(), Status::Code::kOverloaded) << refused.ToString();
+  release.count_down();
+  first_done.wait();
+  EXPECT_FALSE(second_ran);
+  // Room again (the slot is freed just after the callback returns).
+  AuthenticationResult retried;
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    retried = rp_->FinishAuthentication(second);
+    if (retried.status.code() != Status::Code::kOverloaded) break;
+    std::this_thread::yield();
+  }
+  EXPECT_TRUE(retried.ok()) << VerifyErrorName(retried.outcome) << retried.status.ToString();
+}
+
 TEST_F(RelyingPartyTest, AnEarlyVerdictIsDeliveredThroughTheCallback) {
   std::optional<AuthenticationResult> got;
   Status s = rp_->SubmitAuthentication("not json", [&](AuthenticationResult&& r) { got = r; });

@@ -174,7 +174,10 @@ class KEYSTORM_EXPORT RelyingParty {
   // identified on the calling thread, then the verification joins a
   // pipeline batch and `done` runs on a pipeline thread (keep it short).
   // OK: `done` runs exactly once.  Overloaded or Unavailable: refused at
-  // once (back-pressure), `done` never runs.  A verdict reached before the
+  // once (back-pressure), `done` never runs.  A refusal because the pipeline
+  // is full (max_in_flight) comes before any work, so the same response may
+  // be submitted again; only a refusal that loses a race with other
+  // submitters after that check has spent the challenge.  A verdict reached before the
   // pipeline (challenge_unknown, policy_denied, malformed_request) is also
   // delivered through `done`, on the calling thread.
   Status SubmitAuthentication(std::string response_json, AuthenticationCallback done) noexcept;
