@@ -192,17 +192,22 @@ RegistrationStart RelyingParty::StartRegistration(std::string_view user_name) no
       }
       if (!user->display_name.empty()) display_name = user->display_name;
     }
-    UserRecord account;
-    start.status =
-        FindOrCreateAccount(impl_->store, user_name, display_name, now_ms / 1000, &account);
-    if (!start.status.ok()) return start;
-
-    Verdict verdict = Decide(options_, impl_->directory, user_name, &account, true);
+    // The policy first, so that a refused user gets no account.
+    std::optional<UserRecord> known;
+    if (start.status = impl_->store->LookupUserByName(user_name, &known); !start.status.ok()) {
+      return start;
+    }
+    Verdict verdict =
+        Decide(options_, impl_->directory, user_name, known ? &*known : nullptr, true);
     if (!verdict.status.ok() || verdict.outcome != VerifyError::kOk) {
       start.status = verdict.status;
       start.outcome = verdict.outcome;
       return start;
     }
+    UserRecord account;
+    start.status =
+        FindOrCreateAccount(impl_->store, user_name, display_name, now_ms / 1000, &account);
+    if (!start.status.ok()) return start;
     std::vector<CredentialRecord> existing;
     if (start.status = impl_->store->ListForUser(account.user_handle, &existing);
         !start.status.ok()) {
@@ -310,7 +315,9 @@ AuthenticationStart RelyingParty::StartAuthentication(
         return start;
       }
     }
-    Verdict verdict = Decide(options_, impl_->directory, account ? account->name : "",
+    // Decided by the name typed, account or not: it is the login page's
+    // decision (policy.md), which the policy makes from the name alone.
+    Verdict verdict = Decide(options_, impl_->directory, user_name.value_or(""),
                              account ? &*account : nullptr, false);
     if (!verdict.status.ok() || verdict.outcome != VerifyError::kOk) {
       start.status = verdict.status;

@@ -302,6 +302,8 @@ Status ImportDirectoryFile(UserDirectory* directory, std::string_view text,
                                    " errors; nothing was written");
   }
 
+  std::set<std::string> named;  // every user the file names, for --replace
+  for (const DirectoryUser& user : file.users) named.insert(user.name);
   std::vector<DirectoryUser> upserts;
   for (DirectoryUser& user : file.users) {
     std::optional<DirectoryUser> existing;
@@ -319,9 +321,6 @@ Status ImportDirectoryFile(UserDirectory* directory, std::string_view text,
 
   std::vector<std::string> removals;
   if (options.replace) {
-    std::set<std::string_view> named;
-    for (const DirectoryUser& user : file.users) named.insert(user.name);
-    for (const DirectoryUser& user : upserts) named.insert(user.name);  // moved-from above
     std::string after;
     std::vector<DirectoryUser> page;
     do {

@@ -294,6 +294,9 @@ TEST_F(RelyingPartyTest, ThePolicyDecidesByDirectoryGroup) {
   Build(policy.value());
 
   EXPECT_EQ(rp_->StartRegistration("mallory").outcome, VerifyError::kPolicyDenied);
+  std::optional<UserRecord> no_account;
+  ASSERT_TRUE(store_->LookupUserByName("mallory", &no_account).ok());
+  EXPECT_FALSE(no_account.has_value()) << "a refused registration created an account";
   EXPECT_EQ(rp_->StartAuthentication("mallory").outcome, VerifyError::kPolicyDenied);
 
   // Without UV, bob passes; once the directory puts him in uv-required, the

@@ -164,7 +164,9 @@ class KEYSTORM_EXPORT RelyingParty {
   // Options for a login.  With a name: the account's credentials as
   // allowCredentials and a challenge bound to the account.  Without one, or
   // for a name without an account (so that the answer does not reveal which
-  // names exist): an unbound challenge and no allowCredentials.
+  // names exist): an unbound challenge and no allowCredentials.  With a
+  // policy, a name is decided as typed (policy_denied when refused), as the
+  // login page decides it; a refused registration creates no account.
   AuthenticationStart StartAuthentication(std::optional<std::string_view> user_name) noexcept;
 
   // Verifies an AuthenticationResponseJSON and commits the counter; waits.
