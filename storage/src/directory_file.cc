@@ -246,6 +246,7 @@ void ParseDirectoryFile(std::string_view text, DirectoryFileFormat format,
   std::vector<DirectoryUser> users;
   std::vector<size_t> lines;
   if (format == DirectoryFileFormat::kJsonLines) {
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // an editor's BOM
     simdjson::dom::parser parser;
     size_t number = 0;
     while (!text.empty()) {

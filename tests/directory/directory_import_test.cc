@@ -66,6 +66,16 @@ TEST(DirectoryImportTest, JsonLinesCreateAndEveryFieldArrives) {
                 {"department", "Finance"}, {"memberOf", "cn=a"}, {"memberOf", "cn=b"}}));
 }
 
+TEST(DirectoryImportTest, JsonLinesMayStartWithAByteOrderMarkAndUseCrLf) {
+  MemoryUserDirectory directory;
+  DirectoryImportReport report =
+      Import(&directory, "\xEF\xBB\xBF{\"name\":\"bom\"}\r\n{\"name\":\"crlf\"}\r\n",
+             Format::kJsonLines);
+  EXPECT_EQ(report.created, 2u);
+  EXPECT_TRUE(Find(&directory, "bom"));
+  EXPECT_TRUE(Find(&directory, "crlf"));
+}
+
 TEST(DirectoryImportTest, ImportingTheSameFileTwiceChangesNothing) {
   MemoryUserDirectory directory;
   Import(&directory, kJsonLines, Format::kJsonLines);

@@ -9,7 +9,8 @@
 //               name is required; the other members are optional; an
 //               attribute is a string or an array of strings (a repeated
 //               attribute); an unknown or repeated member is an error.
-//               Blank lines are skipped.  Export writes this format.
+//               Blank lines and a leading UTF-8 byte order mark are
+//               skipped.  Export writes this format.
 //   CSV         RFC 4180 (an LDAP or spreadsheet export): a header row, then
 //               one row per user; columns name (required), display_name,
 //               email, groups (separated by ';'), and every other column is
