@@ -11,8 +11,9 @@
 //   SubmitAuthentication(json, done)  -> the same result, later, on a pipeline worker
 //
 // Challenges are stateless: each is sealed with a server key
-// (storage/challenge_sealer.h), so Start writes no session state, and the
-// store's consume-once ledger refuses a replay.  Any process that shares the
+// (storage/challenge_sealer.h), so Start writes no session state (only
+// StartRegistration may create the account), and the store's consume-once
+// ledger refuses a replay.  Any process that shares the
 // keys can finish a ceremony another one started.
 //
 // Verdicts: every result carries `outcome`, a VerifyError whose
@@ -24,8 +25,9 @@
 //
 // Policy (optional): with a compiled policy (policy/), each ceremony is
 // decided for the user (directory groups plus mapped groups, see
-// policy/directory_input.h).  A decision other than local WebAuthn login is
-// outcome policy_denied; otherwise the decision's authenticator profile sets
+// policy/directory_input.h).  A login whose decision is not a local
+// WebAuthn login, or a registration whose decision is not local or has
+// WebAuthn disabled, is outcome policy_denied; otherwise the decision's authenticator profile sets
 // the Requirements the verifier enforces.  Without a policy, `requirements`
 // of the options applies to everyone.
 //
