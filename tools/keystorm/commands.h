@@ -13,6 +13,7 @@ void AddBenchCommand(CLI::App* app, int* exit_code);
 void AddStoreCommand(CLI::App* app, int* exit_code);
 void AddServeCommand(CLI::App* app, int* exit_code);
 void AddConfigCommand(CLI::App* app, int* exit_code);
+void AddDirectoryCommand(CLI::App* app, int* exit_code);
 
 }  // namespace keystorm::cli
 

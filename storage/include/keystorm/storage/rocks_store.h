@@ -160,12 +160,17 @@ class RocksCredentialStore final : public CredentialStore {
   Status Resume();
 
  private:
+  // The RocksDB user directory shares this database (its own family) and
+  // this write path (rocks_user_directory.h).
+  friend class RocksUserDirectory;
+
   enum Family : size_t {
     kCredentials = 0,
     kUserCredentials,
     kUsers,
     kChallenges,
     kMeta,
+    kDirectory,
     kFamilies
   };
 

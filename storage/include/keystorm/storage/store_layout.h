@@ -22,8 +22,11 @@ inline constexpr char kUserCredentialsCf[] = "user_credentials";  // handle, id 
 inline constexpr char kUsersCf[] = "users";                       // 'h' handle / 'n' name
 inline constexpr char kChallengesCf[] = "consumed_challenges";    // expiry, id -> use
 inline constexpr char kMetaCf[] = "meta";                         // store-wide values
-inline constexpr std::array<const char*, 5> kColumnFamilies = {kCredentialsCf, kUserCredentialsCf,
-                                                               kUsersCf, kChallengesCf, kMetaCf};
+// The user directory (user_directory.h): login name -> directory user.  Its
+// own family, so the account checks (CheckIntegrity, Export) never see it.
+inline constexpr char kDirectoryCf[] = "directory";
+inline constexpr std::array<const char*, 6> kColumnFamilies = {
+    kCredentialsCf, kUserCredentialsCf, kUsersCf, kChallengesCf, kMetaCf, kDirectoryCf};
 
 // The layout version this code writes and reads (meta "format_version").
 inline constexpr uint32_t kFormatVersion = 1;
