@@ -11,6 +11,7 @@ void AddVerifyCorpusCommand(CLI::App* app, int* exit_code);
 void AddPolicyCommand(CLI::App* app, int* exit_code);
 void AddBenchCommand(CLI::App* app, int* exit_code);
 void AddStoreCommand(CLI::App* app, int* exit_code);
+void AddMetadataCommand(CLI::App* app, int* exit_code);
 
 }  // namespace keystorm::cli
 
