@@ -62,6 +62,10 @@ inline constexpr size_t kMaxMetadataBlobBytes = 64 << 20;
 // True for the five AuthenticatorStatus values that revoke a model.
 bool IsRevokingStatus(std::string_view status);
 
+// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lowercase (ParseAaguid, in
+// trust_store.h, reads it back).
+std::string FormatAaguid(const Aaguid& aaguid);
+
 // The attestationCertificateKeyIdentifiers form of a certificate: lowercase
 // hex of SHA-1 over its subjectPublicKey BIT STRING value (RFC 5280
 // §4.2.1.2 method 1).  Empty if `der` is not one certificate.

@@ -72,9 +72,6 @@ struct RecheckCounts {
 Status RecheckStoredCredentials(const MetadataBlob& blob, CredentialStore* store, AuditSink* sink,
                                 RecheckCounts* counts);
 
-// "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lowercase.
-std::string FormatAaguid(const std::array<uint8_t, 16>& aaguid);
-
 }  // namespace keystorm
 
 #endif  // KEYSTORM_METADATA_RECHECK_H_

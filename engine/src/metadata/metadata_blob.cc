@@ -21,7 +21,9 @@ std::string_view TrimWhitespace(std::string_view text) {
   return text.substr(begin, text.find_last_not_of(kSpace) - begin + 1);
 }
 
-std::string HexAaguid(const Aaguid& aaguid) {
+}  // namespace
+
+std::string FormatAaguid(const Aaguid& aaguid) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (size_t i = 0; i < aaguid.size(); ++i) {
@@ -31,8 +33,6 @@ std::string HexAaguid(const Aaguid& aaguid) {
   }
   return out;
 }
-
-}  // namespace
 
 bool IsRevokingStatus(std::string_view status) {
   for (std::string_view revoking : kRevokingStatuses) {
@@ -78,7 +78,7 @@ Result<std::shared_ptr<const MetadataBlob>> MetadataBlob::Load(std::string_view 
     const MetadataEntry& entry = blob->entries_[i];
     if (entry.aaguid) {
       if (!blob->by_aaguid_.emplace(*entry.aaguid, i).second) {
-        return Status::InvalidArgument("metadata BLOB payload: aaguid " + HexAaguid(*entry.aaguid) +
+        return Status::InvalidArgument("metadata BLOB payload: aaguid " + FormatAaguid(*entry.aaguid) +
                                        " appears in two entries");
       }
       // The zero AAGUID names no model; it is never revoked by AAGUID.

@@ -7,17 +7,6 @@
 
 namespace keystorm {
 
-std::string FormatAaguid(const std::array<uint8_t, 16>& aaguid) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < aaguid.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[aaguid[i] >> 4];
-    out += kHex[aaguid[i] & 15];
-  }
-  return out;
-}
-
 Status JsonLinesAuditSink::Emit(const AuditEvent& event) {
   JsonWriter json;
   json.BeginObject()
