@@ -357,6 +357,8 @@ bool PublicKey::Verify2(ByteView part1, ByteView part2, ByteView signature) cons
 }
 
 bool PublicKey::SameKeyAs(const EVP_PKEY* pkey) const {
+  // Two empty EVP_PKEYs never compare equal; the placeholder equals itself.
+  if (impl_->info.family == Family::kEd448) return pkey == impl_->pkey.get();
   return pkey != nullptr && EVP_PKEY_cmp(impl_->pkey.get(), pkey) == 1;
 }
 

@@ -88,7 +88,8 @@ class PublicKey {
 
   // True if `other` is the same public key (same algorithm family and point
   // or modulus/exponent).  Used by attestation formats that bind the
-  // credential key to a certificate key.
+  // credential key to a certificate key.  An Ed448 key has no BoringSSL
+  // form: it is the same only as its own evp() (no certificate key is).
   bool SameKeyAs(const evp_pkey_st* pkey) const;
 
   // The key as a BoringSSL EVP_PKEY (not owned; lives as long as this).
