@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 
 #include "keystorm/base64url.h"
@@ -419,6 +421,44 @@ TEST_F(ReloadableMetadataTest, RefusedBlobsLeaveTheLoadedOneInForce) {
   s = LoadInto(&holder, "not a blob");
   EXPECT_FALSE(s.ok());
   EXPECT_EQ(holder.Current(), loaded);
+}
+
+TEST_F(ReloadableMetadataTest, ReadersSeeWholeBlobsInSerialOrderWhileInstallsRace) {
+  std::vector<std::shared_ptr<const MetadataBlob>> blobs;
+  for (int64_t no = 1; no <= 16; ++no) {
+    Result<std::shared_ptr<const MetadataBlob>> blob = Load(mds_.Sign(TwoEntryPayload(no)));
+    ASSERT_TRUE(blob.has_value()) << blob.error().ToString();
+    blobs.push_back(*blob);
+  }
+  ReloadableMetadata holder;
+  std::atomic<bool> done{false};
+  std::atomic<int> out_of_order{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      int64_t last = 0;
+      while (!done.load()) {
+        std::shared_ptr<const MetadataBlob> current = holder.Current();
+        if (!current) continue;
+        if (current->serial() < last || current->entries().size() != 2) ++out_of_order;
+        last = current->serial();
+      }
+    });
+  }
+  // Two installers racing over the same blobs in opposite orders: whatever
+  // interleaving, no older serial replaces a newer one.
+  std::thread up([&] {
+    for (const auto& blob : blobs) (void)holder.Install(blob);
+  });
+  std::thread down([&] {
+    for (auto it = blobs.rbegin(); it != blobs.rend(); ++it) (void)holder.Install(*it);
+  });
+  up.join();
+  down.join();
+  done = true;
+  for (std::thread& t : readers) t.join();
+  EXPECT_EQ(out_of_order.load(), 0);
+  EXPECT_EQ(holder.Current()->serial(), 16);
 }
 
 TEST_F(ReloadableMetadataTest, LoadFileReadsTheBlobAndTheRootPem) {

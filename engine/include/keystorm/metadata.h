@@ -31,12 +31,13 @@
 // Thread safety and lifetimes: a MetadataBlob is immutable after Load and
 // shared through shared_ptr<const MetadataBlob>; every lookup is const and
 // may run on any number of threads.  Pointers returned by lookups live as
-// long as the blob.  ReloadableMetadata swaps whole blobs under a mutex, so a
-// ceremony keeps the blob it started with.
+// long as the blob.  ReloadableMetadata swaps whole blobs atomically, so a
+// ceremony keeps the blob it started with; reading Current() takes no lock.
 #ifndef KEYSTORM_METADATA_H_
 #define KEYSTORM_METADATA_H_
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -152,12 +153,13 @@ class ReloadableMetadata {
   // Installs an already verified blob (same rollback rule).
   Status Install(std::shared_ptr<const MetadataBlob> blob);
 
-  // The blob in force; nullptr before the first successful load.
-  std::shared_ptr<const MetadataBlob> Current() const;
+  // The blob in force; nullptr before the first successful load.  Called
+  // once per ceremony from any thread: an atomic load, no mutex.
+  std::shared_ptr<const MetadataBlob> Current() const { return current_.load(); }
 
  private:
-  mutable std::mutex mu_;
-  std::shared_ptr<const MetadataBlob> current_;  // GUARDED_BY(mu_)
+  std::mutex install_mu_;  // serialises installs: the rollback check and the swap
+  std::atomic<std::shared_ptr<const MetadataBlob>> current_;
 };
 
 // Reads a whole file (for BLOBs and root PEM files), at most `max_bytes`.

@@ -41,21 +41,17 @@ Status ReloadableMetadata::Load(std::string_view jwt, const TrustAnchors& mds_ro
 
 Status ReloadableMetadata::Install(std::shared_ptr<const MetadataBlob> blob) {
   if (!blob) return Status::InvalidArgument("metadata BLOB: null");
-  std::lock_guard<std::mutex> lock(mu_);
   // The compare and the swap under one lock: two racing reloads cannot
-  // together install an older serial.
-  if (current_ && blob->serial() < current_->serial()) {
+  // together install an older serial.  Readers never take it.
+  std::lock_guard<std::mutex> lock(install_mu_);
+  std::shared_ptr<const MetadataBlob> current = current_.load();
+  if (current && blob->serial() < current->serial()) {
     return Status::InvalidArgument("metadata BLOB: rollback (no " + std::to_string(blob->serial()) +
                                    " is lower than the loaded no " +
-                                   std::to_string(current_->serial()) + ")");
+                                   std::to_string(current->serial()) + ")");
   }
-  current_ = std::move(blob);
+  current_.store(std::move(blob));
   return Status::Ok();
-}
-
-std::shared_ptr<const MetadataBlob> ReloadableMetadata::Current() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return current_;
 }
 
 }  // namespace keystorm
