@@ -25,6 +25,17 @@ find_package(simdjson REQUIRED)
 # libcbor: no CMake config in Debian 12; pkg-config has it.
 pkg_check_modules(LIBCBOR REQUIRED IMPORTED_TARGET libcbor)
 
+# libdecaf (Debian libdecaf-dev): Ed448 signatures, which BoringSSL lacks.
+# The static archive, so binaries need no runtime package; it has its own
+# SHA-512/SHAKE and references no libcrypto symbol (tests/tooling checks).
+find_path(KEYSTORM_DECAF_INCLUDE_DIR decaf/ed448.h PATH_SUFFIXES decaf REQUIRED)
+find_library(KEYSTORM_DECAF_LIBRARY NAMES libdecaf.a REQUIRED)
+add_library(keystorm_decaf STATIC IMPORTED GLOBAL)
+set_target_properties(keystorm_decaf PROPERTIES
+  IMPORTED_LOCATION "${KEYSTORM_DECAF_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${KEYSTORM_DECAF_INCLUDE_DIR}")
+add_library(keystorm::decaf ALIAS keystorm_decaf)
+
 # KEYSTORM_TSAN builds need a TSan-instrumented TBB (tools/setup/build_tbb_tsan.sh).
 if(KEYSTORM_TSAN)
   set(KEYSTORM_TBB_TSAN_ROOT "${CMAKE_SOURCE_DIR}/.deps/tbb-tsan" CACHE PATH "TSan-built oneTBB")

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ceremony_steps.h"
+#include "keystorm/metadata.h"
 #include "keystorm/verifier.h"
 
 namespace keystorm {
@@ -64,6 +65,17 @@ VerifyError CheckAuthenticatorAdmitted(const AuthenticatorData& ad,
   return AuthenticatorAdmitted(req, credential.aaguid, ad.backup_eligible())
              ? VerifyError::kOk
              : VerifyError::kPolicyDenied;
+}
+
+// A19 (metadata half), Keystorm's own step between A19 and A21: the
+// credential's authenticator model must not have been revoked by FIDO
+// metadata since it registered (R23-R24 judged it once, at registration;
+// a compromise found later must stop its logins).  One hash lookup.
+VerifyError CheckAuthenticatorNotRevoked(const StoredCredential& credential,
+                                         const Requirements& req) {
+  if (!req.metadata) return VerifyError::kOk;
+  return req.metadata->IsRevoked(credential.aaguid) ? VerifyError::kAttestationRevoked
+                                                    : VerifyError::kOk;
 }
 
 // A21: "Using credentialRecord.publicKey, verify that sig is a valid
@@ -137,6 +149,7 @@ VerifyError Verifier::FinishAssertion(const AuthenticationResponse& response,
   // A19.
   if ((err = CheckBackupEligibilityUnchanged(ad, *credential, req)) != VerifyError::kOk) return err;
   if ((err = CheckAuthenticatorAdmitted(ad, *credential, req)) != VerifyError::kOk) return err;
+  if ((err = CheckAuthenticatorNotRevoked(*credential, req)) != VerifyError::kOk) return err;
   // A21, dispatching only on the stored key's algorithm.
   // The stored algorithm under the current policy (same rule as R20).
   if ((err = steps::CheckAlgorithmAllowed(credential->public_key->algorithm(), req)) !=

@@ -10,6 +10,8 @@
 #include <openssl/nid.h>
 #include <openssl/rsa.h>
 
+#include <decaf/ed448.h>
+
 #include <array>
 #include <cstring>
 
@@ -36,7 +38,8 @@ constexpr int64_t kAlgMlDsa44 = -48, kAlgMlDsa65 = -49, kAlgMlDsa87 = -50;
 constexpr unsigned kMinRsaBits = 2048;
 constexpr unsigned kMaxRsaBits = 16384;
 
-enum class Family { kNone, kEcdsa, kEdDSA, kRsaPkcs1, kRsaPss };
+// kEd448 is libdecaf's (BoringSSL has no Ed448): -53, or -8 with crv 7.
+enum class Family { kNone, kEcdsa, kEdDSA, kEd448, kRsaPkcs1, kRsaPss };
 
 struct AlgInfo {
   Family family;
@@ -51,6 +54,7 @@ AlgInfo Describe(int64_t alg) {
     case -35: case -51: return {Family::kEcdsa, NID_secp384r1, kCrvP384, EVP_sha384};
     case -36: case -52: return {Family::kEcdsa, NID_secp521r1, kCrvP521, EVP_sha512};
     case -8: case -19: return {Family::kEdDSA, 0, kCrvEd25519, nullptr};
+    case -53: return {Family::kEd448, 0, kCrvEd448, nullptr};
     case -257: return {Family::kRsaPkcs1, 0, 0, EVP_sha256};
     case -258: return {Family::kRsaPkcs1, 0, 0, EVP_sha384};
     case -259: return {Family::kRsaPkcs1, 0, 0, EVP_sha512};
@@ -125,6 +129,23 @@ bool VerifyEd25519(const uint8_t public_key[32], ByteView a, ByteView b, ByteVie
   return ED25519_verify(message.data(), message.size(), sig.data(), public_key) == 1;
 }
 
+// RFC 8032 §5.2.7 with an empty context (pure Ed448, as COSE uses it).
+bool VerifyEd448(const uint8_t public_key[DECAF_EDDSA_448_PUBLIC_BYTES], ByteView a, ByteView b,
+                 ByteView sig) {
+  if (sig.size() != DECAF_EDDSA_448_SIGNATURE_BYTES) return false;
+  Joined message(a, b);
+  return decaf_ed448_verify(sig.data(), public_key, message.data(), message.size(),
+                            /*prehashed=*/0, /*context=*/nullptr, 0) == DECAF_SUCCESS;
+}
+
+// An Ed448 public key must decode to a curve point (RFC 8032 §5.2.3).
+bool IsEd448Point(ByteView x) {
+  decaf_448_point_t point;
+  bool ok = decaf_448_point_decode_like_eddsa_and_mul_by_ratio(point, x.data()) == DECAF_SUCCESS;
+  decaf_448_point_destroy(point);
+  return ok;
+}
+
 bssl::UniquePtr<BIGNUM> ToBignum(ByteView bytes) {
   return bssl::UniquePtr<BIGNUM>(BN_bin2bn(bytes.data(), bytes.size(), nullptr));
 }
@@ -137,6 +158,7 @@ struct PublicKey::Impl {
   const EC_KEY* ec = nullptr;   // owned by pkey
   const RSA* rsa = nullptr;     // owned by pkey
   uint8_t ed25519[32] = {};
+  uint8_t ed448[DECAF_EDDSA_448_PUBLIC_BYTES] = {};
 };
 
 PublicKey::~PublicKey() = default;
@@ -151,6 +173,7 @@ std::string_view CoseAlgorithmName(int64_t alg) {
     case -51: return "ESP384";
     case -52: return "ESP512";
     case -19: return "Ed25519";
+    case -53: return "Ed448";
     case -257: return "RS256";
     case -258: return "RS384";
     case -259: return "RS512";
@@ -200,6 +223,12 @@ VerifyError PublicKey::ParsePrefix(ByteView data, size_t* consumed,
   }
   AlgInfo info = Describe(alg);
   if (info.family == Family::kNone) return VerifyError::kUnsupportedAlgorithm;
+  // -8 (EdDSA) leaves the curve to crv: with Ed448 it is the fully
+  // specified Ed448 (-53).
+  int64_t okp_crv = 0;
+  if (alg == -8 && map.Find(kLabelCrv).GetInt(&okp_crv) && okp_crv == kCrvEd448) {
+    info = Describe(-53);
+  }
 
   std::unique_ptr<PublicKey> key(new PublicKey());
   key->alg_ = alg;
@@ -249,11 +278,28 @@ VerifyError PublicKey::ParsePrefix(ByteView data, size_t* consumed,
       ByteView x;
       if (kty != static_cast<int64_t>(CoseKeyType::kOKP)) return VerifyError::kInvalidPublicKey;
       if (!map.Find(kLabelCrv).GetInt(&crv)) return VerifyError::kInvalidPublicKey;
-      if (crv == kCrvEd448 && alg == -8) return VerifyError::kUnsupportedAlgorithm;
       if (crv != kCrvEd25519) return VerifyError::kInvalidPublicKey;
       if (!map.Find(kLabelX).GetBytes(&x) || x.size() != 32) return VerifyError::kInvalidPublicKey;
       std::memcpy(impl.ed25519, x.data(), 32);
       impl.pkey.reset(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, x.data(), x.size()));
+      if (!impl.pkey) return VerifyError::kInvalidPublicKey;
+      break;
+    }
+    case Family::kEd448: {
+      int64_t crv = 0;
+      ByteView x;
+      if (kty != static_cast<int64_t>(CoseKeyType::kOKP)) return VerifyError::kInvalidPublicKey;
+      if (!map.Find(kLabelCrv).GetInt(&crv) || crv != kCrvEd448) {
+        return VerifyError::kInvalidPublicKey;
+      }
+      if (!map.Find(kLabelX).GetBytes(&x) || x.size() != DECAF_EDDSA_448_PUBLIC_BYTES ||
+          !IsEd448Point(x)) {
+        return VerifyError::kInvalidPublicKey;
+      }
+      std::memcpy(impl.ed448, x.data(), x.size());
+      // BoringSSL has no Ed448 keys: an empty EVP_PKEY, which no
+      // certificate's key equals and which every EVP_PKEY_get0_* refuses.
+      impl.pkey.reset(EVP_PKEY_new());
       if (!impl.pkey) return VerifyError::kInvalidPublicKey;
       break;
     }
@@ -302,6 +348,7 @@ bool PublicKey::Verify2(ByteView part1, ByteView part2, ByteView signature) cons
   switch (impl.info.family) {
     case Family::kEcdsa: return VerifyEcdsa(impl.info, impl.ec, part1, part2, signature);
     case Family::kEdDSA: return VerifyEd25519(impl.ed25519, part1, part2, signature);
+    case Family::kEd448: return VerifyEd448(impl.ed448, part1, part2, signature);
     case Family::kRsaPkcs1:
     case Family::kRsaPss: return VerifyRsa(impl.info, impl.rsa, part1, part2, signature);
     case Family::kNone: return false;
@@ -310,6 +357,8 @@ bool PublicKey::Verify2(ByteView part1, ByteView part2, ByteView signature) cons
 }
 
 bool PublicKey::SameKeyAs(const EVP_PKEY* pkey) const {
+  // Two empty EVP_PKEYs never compare equal; the placeholder equals itself.
+  if (impl_->info.family == Family::kEd448) return pkey == impl_->pkey.get();
   return pkey != nullptr && EVP_PKEY_cmp(impl_->pkey.get(), pkey) == 1;
 }
 
@@ -331,6 +380,7 @@ bool VerifyWithEvpKey(int64_t alg, const EVP_PKEY* key, ByteView part1, ByteView
       return EVP_PKEY_get_raw_public_key(key, raw, &raw_len) && raw_len == 32 &&
              VerifyEd25519(raw, part1, part2, signature);
     }
+    case Family::kEd448: return false;  // no Ed448 certificates in BoringSSL
     case Family::kRsaPkcs1:
     case Family::kRsaPss: {
       const RSA* rsa = EVP_PKEY_get0_RSA(const_cast<EVP_PKEY*>(key));

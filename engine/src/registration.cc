@@ -4,6 +4,7 @@
 
 #include "ceremony_steps.h"
 #include "keystorm/cbor.h"
+#include "keystorm/metadata.h"
 #include "keystorm/trust_store.h"
 #include "keystorm/verifier.h"
 
@@ -47,12 +48,32 @@ VerifyError CheckAuthenticatorAdmitted(const AuthenticatorData& ad, const Requir
              : VerifyError::kPolicyDenied;
 }
 
+// The FIDO metadata entry of the attested model: by AAGUID, or for a model
+// without one (fido-u2f) by the attestation certificate's key identifier.
+const MetadataEntry* FindMetadataEntry(const Requirements& req,
+                                       const std::array<uint8_t, 16>& aaguid,
+                                       const AttestationStatementResult& att) {
+  if (!req.metadata) return nullptr;
+  if (aaguid != std::array<uint8_t, 16>{}) return req.metadata->FindByAaguid(aaguid);
+  if (att.trust_path.empty()) return nullptr;
+  return req.metadata->FindByKeyIdentifier(AttestationKeyIdentifier(att.trust_path.front()));
+}
+
+// R23-R24 (metadata half): "Assess the attestation trustworthiness": a model
+// whose latest FIDO status report revokes it is not trustworthy, whatever
+// its chain.
+VerifyError CheckNotRevoked(const MetadataEntry* entry) {
+  return entry != nullptr && entry->revoked ? VerifyError::kAttestationRevoked : VerifyError::kOk;
+}
+
 // R23-R24: "Assess the attestation trustworthiness using the outputs of the
 // verification procedure": none and self must be acceptable under policy,
-// otherwise the x5c path must chain to an acceptable root.
+// otherwise the x5c path must chain to an acceptable root: one the operator
+// configured, or one FIDO metadata lists for the model.
 VerifyError AssessAttestationTrust(const AttestationStatementResult& att, const Requirements& req,
                                    std::string_view fmt, const std::array<uint8_t, 16>& aaguid,
-                                   int64_t verification_time, bool* trusted) {
+                                   const MetadataEntry* metadata, int64_t verification_time,
+                                   bool* trusted) {
   *trusted = false;
   switch (att.type) {
     case AttestationType::kNone:
@@ -66,10 +87,14 @@ VerifyError AssessAttestationTrust(const AttestationStatementResult& att, const 
   }
   std::shared_ptr<const TrustAnchors> anchors = req.trust_anchors;
   if (!anchors && req.trust_store) anchors = req.trust_store->AnchorsFor(fmt, aaguid);
-  if (!anchors || anchors->size() == 0) {
+  if (anchors && anchors->size() == 0) anchors = nullptr;
+  const TrustAnchors* metadata_anchors = metadata ? metadata->anchors.get() : nullptr;
+  if (!anchors && !metadata_anchors) {
     return req.require_trusted_attestation ? VerifyError::kAttestationUntrusted : VerifyError::kOk;
   }
-  if (!anchors->Verifies(att.trust_path, verification_time)) {
+  // Either set may vouch for the path (their union, without building one).
+  if (!(anchors && anchors->Verifies(att.trust_path, verification_time)) &&
+      !(metadata_anchors && metadata_anchors->Verifies(att.trust_path, verification_time))) {
     return VerifyError::kAttestationUntrusted;
   }
   *trusted = true;
@@ -131,9 +156,11 @@ VerifyError Verifier::VerifyRegistration(const RegistrationResponse& response,
     return err;
   }
   // R23-R24.
+  const MetadataEntry* metadata = FindMetadataEntry(req, ad.attested->aaguid, att);
+  if ((err = CheckNotRevoked(metadata)) != VerifyError::kOk) return err;
   bool trusted = false;
-  if ((err = AssessAttestationTrust(att, req, att_obj.fmt, ad.attested->aaguid, now, &trusted)) !=
-      VerifyError::kOk) {
+  if ((err = AssessAttestationTrust(att, req, att_obj.fmt, ad.attested->aaguid, metadata, now,
+                                    &trusted)) != VerifyError::kOk) {
     return err;
   }
   // R25.

@@ -177,6 +177,24 @@ Status MemoryCredentialStore::SweepExpiredChallenges(int64_t now_ms) {
   return Status::Ok();
 }
 
+Status MemoryCredentialStore::ForEachCredential(
+    const std::function<Status(const CredentialRecord&)>& visit) {
+  // A copy of one shard at a time, visited outside the lock, so that `visit`
+  // may call back into the store.
+  for (Shard& shard : shards_) {
+    std::vector<CredentialRecord> records;
+    {
+      std::lock_guard<std::mutex> lock(shard.mu);
+      records.reserve(shard.by_id.size());
+      for (const auto& [id, record] : shard.by_id) records.push_back(record);
+    }
+    for (const CredentialRecord& record : records) {
+      if (Status s = visit(record); !s.ok()) return s;
+    }
+  }
+  return Status::Ok();
+}
+
 size_t MemoryCredentialStore::size() const {
   size_t n = 0;
   for (const Shard& shard : shards_) {

@@ -187,6 +187,13 @@ Status RocksCredentialStore::CheckIntegrity(IntegrityReport* report) {
   });
 }
 
+Status RocksCredentialStore::ForEachCredential(
+    const std::function<Status(const CredentialRecord&)>& visit) {
+  ExportVisitor visitor;
+  visitor.credential = visit;
+  return Export(visitor);
+}
+
 Status RocksCredentialStore::Export(const ExportVisitor& visitor) {
   SnapshotScope snap(db_.get());
   const rocksdb::ReadOptions& ro = snap.options();

@@ -14,6 +14,7 @@ void AddStoreCommand(CLI::App* app, int* exit_code);
 void AddServeCommand(CLI::App* app, int* exit_code);
 void AddConfigCommand(CLI::App* app, int* exit_code);
 void AddDirectoryCommand(CLI::App* app, int* exit_code);
+void AddMetadataCommand(CLI::App* app, int* exit_code);
 
 }  // namespace keystorm::cli
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   keystorm::cli::AddServeCommand(&app, &exit_code);
   keystorm::cli::AddConfigCommand(&app, &exit_code);
   keystorm::cli::AddDirectoryCommand(&app, &exit_code);
+  keystorm::cli::AddMetadataCommand(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

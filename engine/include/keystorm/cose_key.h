@@ -38,6 +38,7 @@ enum class CoseAlgorithm : int32_t {
   kESP384 = -51,
   kESP512 = -52,
   kEd25519 = -19,
+  kEd448 = -53,  // verified with libdecaf (BoringSSL has no Ed448)
 };
 
 // Key types (COSE "kty").
@@ -58,7 +59,7 @@ class PublicKey {
   // Parses one canonical CBOR COSE_Key filling all of `cose`.  Returns
   //   kMalformedCbor       CBOR that breaks the strict rules,
   //   kUnsupportedAlgorithm  a well-formed key of an algorithm we lack
-  //                        (Ed448, ML-DSA, unknown),
+  //                        (ML-DSA, unknown),
   //   kInvalidPublicKey    missing members, kty/alg/crv mismatch, wrong
   //                        coordinate lengths, point not on the curve,
   //                        RSA modulus < 2048 bits or e != 65537.
@@ -87,10 +88,12 @@ class PublicKey {
 
   // True if `other` is the same public key (same algorithm family and point
   // or modulus/exponent).  Used by attestation formats that bind the
-  // credential key to a certificate key.
+  // credential key to a certificate key.  An Ed448 key has no BoringSSL
+  // form: it is the same only as its own evp() (no certificate key is).
   bool SameKeyAs(const evp_pkey_st* pkey) const;
 
   // The key as a BoringSSL EVP_PKEY (not owned; lives as long as this).
+  // For Ed448, which BoringSSL lacks, an empty EVP_PKEY (type NONE).
   const evp_pkey_st* evp() const;
 
   struct Impl;

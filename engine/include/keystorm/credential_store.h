@@ -22,6 +22,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -180,6 +181,17 @@ class CredentialStore {
   // Stores that clean up by themselves may do nothing here.
   virtual Status SweepExpiredChallenges(int64_t /*now_ms*/) {
     return Unsupported("SweepExpiredChallenges");
+  }
+
+  // ---- Enumeration (metadata re-check, metadata_recheck.h) ----
+
+  // Calls `visit` once for every stored credential, in no promised order; a
+  // non-OK return from `visit` stops the walk and is returned.  The walk
+  // need not be one snapshot: a credential inserted or deleted meanwhile may
+  // or may not be visited.  `visit` may call other methods of the store.
+  virtual Status ForEachCredential(
+      const std::function<Status(const CredentialRecord&)>& /*visit*/) {
+    return Unsupported("ForEachCredential");
   }
 
  protected:

@@ -76,6 +76,14 @@ struct Requirements {
   std::vector<std::array<uint8_t, 16>> allowed_aaguids;  // empty: any model
   std::vector<std::array<uint8_t, 16>> denied_aaguids;   // checked first
   bool allow_backup_eligible = true;  // false: synced passkeys are refused
+  // FIDO metadata (metadata.h), normally ReloadableMetadata::Current().
+  // When set, a model whose latest status report revokes it is refused with
+  // attestation_revoked: at registration by the attested AAGUID (a zero
+  // AAGUID: by the attestation certificate's key identifier, for fido-u2f),
+  // and at every assertion by the AAGUID stored with the credential (zero:
+  // not checked).  Its attestationRootCertificates for the model are
+  // acceptable trust anchors as well (R23-R24).  Null: no metadata checks.
+  std::shared_ptr<const class MetadataBlob> metadata;
 };
 
 // True if `req` admits an authenticator of model `aaguid` whose credential

@@ -93,9 +93,10 @@ std::string AttestationFormatOf(const RegistrationResponse& r) {
 }
 
 // requiresAlgorithm names (SCHEMA.md: Ed448, ML-DSA-44/65/87, ...) that the
-// engine implements.  None of them yet; see docs/decisions.md.
+// engine implements: Ed448 (-53, libdecaf); not ML-DSA (docs/decisions.md).
 bool ImplementsAlgorithmNamed(std::string_view name) {
-  for (int64_t alg : {-7, -35, -36, -8, -257, -258, -259, -37, -38, -39, -65535, -9, -51, -52, -19}) {
+  for (int64_t alg :
+       {-7, -35, -36, -8, -257, -258, -259, -37, -38, -39, -65535, -9, -51, -52, -19, -53}) {
     if (IsImplementedAlgorithm(alg) && CoseAlgorithmName(alg) == name) return true;
   }
   return false;

@@ -41,6 +41,7 @@ class MemoryCredentialStore final : public CredentialStore {
   Status ConsumeChallenges(std::span<const ChallengeUse> uses, int64_t now_ms,
                            std::vector<ChallengeOutcome>* outcomes) override;
   Status SweepExpiredChallenges(int64_t now_ms) override;
+  Status ForEachCredential(const std::function<Status(const CredentialRecord&)>& visit) override;
 
   size_t size() const;
 

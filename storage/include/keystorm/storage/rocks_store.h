@@ -129,6 +129,8 @@ class RocksCredentialStore final : public CredentialStore {
                            std::vector<ChallengeOutcome>* outcomes) override;
   // One range deletion plus the new horizon, in one synced batch.
   Status SweepExpiredChallenges(int64_t now_ms) override;
+  // Export's credential walk (one snapshot).
+  Status ForEachCredential(const std::function<Status(const CredentialRecord&)>& visit) override;
 
   // ---- Tools and operations (keystorm store ...) ----
 
