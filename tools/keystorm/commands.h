@@ -11,6 +11,9 @@ void AddVerifyCorpusCommand(CLI::App* app, int* exit_code);
 void AddPolicyCommand(CLI::App* app, int* exit_code);
 void AddBenchCommand(CLI::App* app, int* exit_code);
 void AddStoreCommand(CLI::App* app, int* exit_code);
+void AddCorpusCommand(CLI::App* app, int* exit_code);
+// `keystorm bench replay`, under the `bench` command.
+void AddBenchReplayCommand(CLI::App* bench, int* exit_code);
 
 }  // namespace keystorm::cli
 

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   keystorm::cli::AddPolicyCommand(&app, &exit_code);
   keystorm::cli::AddBenchCommand(&app, &exit_code);
   keystorm::cli::AddStoreCommand(&app, &exit_code);
+  keystorm::cli::AddCorpusCommand(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
