@@ -76,6 +76,7 @@ void AddBenchReplayCommand(CLI::App* bench, int* exit_code) {
   replay->add_option("--duration", a.options.duration_s, "Seconds of timeline to replay (0: all)");
   replay->add_option("--rate", a.options.rate,
                      "Peak arrival rate the timeline is scaled to (0: as fast as possible)");
+  replay->add_option("--limit", a.options.limit, "The first N logins only (0: all)");
   replay->add_option("--seed", a.options.seed, "Seed of the filler credentials");
   replay->add_option("--batch", a.options.batch, "Pipeline batch size");
   replay->add_option("--filler", a.options.filler_credentials,

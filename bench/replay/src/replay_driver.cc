@@ -253,6 +253,7 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
       while (n < corpus.logins.size() && corpus.logins[n].arrival_us * scale < limit_us) ++n;
     }
   }
+  if (o.limit > 0) n = std::min(n, o.limit);
   std::vector<std::string> bodies(n);
   for (size_t i = 0; i < n; ++i) bodies[i] = corpus::LoginAssertionJson(corpus, corpus.logins[i]);
   result.setup_s = std::chrono::duration<double>(Clock::now() - setup_start).count();

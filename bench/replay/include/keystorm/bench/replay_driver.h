@@ -39,6 +39,7 @@ struct ReplayOptions {
   std::string db_dir;          // RocksDB: a directory that is absent or empty
   int threads = 0;             // pipeline workers; 0: hardware concurrency
   double duration_s = 0;       // stop releasing logins after this much timeline; 0: all
+  size_t limit = 0;            // the first `limit` logins only; 0: all
   double rate = 0;             // the storm's peak, logins/s; 0: as fast as possible
   size_t batch = 256;          // PipelineOptions::max_batch
   uint64_t seed = 1;           // the filler credentials
