@@ -1,10 +1,14 @@
 // keystorm bench replay: a replay corpus against Keystorm (bench/replay).
 // Every verdict is checked first; any mismatch fails the run (exit 1, the
 // mismatches on stderr, no figures).  Then the JSON report on stdout.
+#include <cstdio>
 #include <fstream>
+#include <memory>
 #include <iostream>
 
 #include "commands.h"
+#include "keystorm/bench/http_replay.h"
+#include "keystorm/bench/p256_ceiling.h"
 #include "keystorm/bench/replay_driver.h"
 #include "keystorm/corpus/replay_corpus.h"
 
@@ -15,16 +19,63 @@ struct ReplayArgs {
   std::string corpus;
   std::string store = "memory";
   std::string http;
+  std::string prepare_server_db;
+  std::string challenge_key_file;
+  int connections = 64;
   std::string json_out;
   bench::ReplayOptions options;
 };
 
-int RunReplayCommand(ReplayArgs& args) {
-  if (!args.http.empty()) {
-    std::cerr << "bench replay: --http is not wired yet (it needs `keystorm serve`, "
-                 "docs/corpus_format.md \"HTTP mode\")\n";
-    return 2;
+// ASSUMPTION until `keystorm serve` is merged: the server's
+// challenge_key_file holds its issuing key as 64 hex digits (key id 1).
+// Only this function changes when the server fixes the format.
+Result<std::shared_ptr<const storage::ChallengeSealer>> LoadChallengeKeyFile(
+    const std::string& path) {
+  std::ifstream in(path);
+  std::string hex;
+  if (!in || !(in >> hex)) return Status::IOError("cannot read " + path);
+  storage::ChallengeKey key;
+  key.id = 1;
+  if (hex.size() != 2 * key.secret.size()) {
+    return Status::InvalidArgument(path + ": expected 64 hex digits");
   }
+  for (size_t i = 0; i < key.secret.size(); ++i) {
+    unsigned value = 0;
+    if (std::sscanf(hex.c_str() + 2 * i, "%2x", &value) != 1) {
+      return Status::InvalidArgument(path + ": not hex");
+    }
+    key.secret[i] = static_cast<uint8_t>(value);
+  }
+  Result<storage::ChallengeSealer> sealer = storage::ChallengeSealer::Create({key}, 3600 * 1000);
+  if (!sealer) return sealer.error();
+  return std::make_shared<const storage::ChallengeSealer>(std::move(*sealer));
+}
+
+// HTTP mode: re-sign every login over a challenge sealed with the server's
+// key, then drive the server.  Setup (--prepare-server-db) is a separate
+// call made before the server starts.
+Result<bench::ReplayResult> RunHttp(const corpus::ReplayCorpus& c, ReplayArgs& args) {
+  bench::HttpReplayOptions o;
+  Status st = bench::ParseHttpUrl(args.http, &o);
+  if (!st.ok()) return st;
+  o.connections = args.connections;
+  o.rate = args.options.rate;
+  o.limit = args.options.limit;
+  if (args.challenge_key_file.empty()) {
+    return Status::InvalidArgument("--http needs --challenge-key-file (the server's)");
+  }
+  Result<std::shared_ptr<const storage::ChallengeSealer>> sealer =
+      LoadChallengeKeyFile(args.challenge_key_file);
+  if (!sealer) return sealer.error();
+  Result<std::vector<std::string>> bodies =
+      bench::PresignLogins(c, o.limit, bench::SealedChallengeIssuer(*sealer));
+  if (!bodies) return bodies.error();
+  Result<bench::ReplayResult> r = bench::RunHttpReplay(c, *bodies, o);
+  if (r) r->machine = bench::MachineDescription();
+  return r;
+}
+
+int RunReplayCommand(ReplayArgs& args) {
   if (args.store == "rocksdb") {
     args.options.store = bench::ReplayStore::kRocksDb;
   } else if (args.store != "memory") {
@@ -36,7 +87,18 @@ int RunReplayCommand(ReplayArgs& args) {
     std::cerr << "bench replay: " << c.error().ToString() << "\n";
     return 1;
   }
-  Result<bench::ReplayResult> r = bench::RunReplay(*c, args.options);
+  if (!args.prepare_server_db.empty()) {
+    Status st = bench::ImportCorpusIntoStore(*c, args.prepare_server_db);
+    if (!st.ok()) {
+      std::cerr << "bench replay: " << st.ToString() << "\n";
+      return st.code() == Status::Code::kInvalidArgument ? 2 : 1;
+    }
+    std::cerr << "imported " << c->credentials.size() << " users and credentials into "
+              << args.prepare_server_db << "\n";
+    return 0;
+  }
+  Result<bench::ReplayResult> r =
+      args.http.empty() ? bench::RunReplay(*c, args.options) : RunHttp(*c, args);
   if (!r) {
     std::cerr << "bench replay: " << r.error().ToString() << "\n";
     return r.error().code() == Status::Code::kInvalidArgument ? 2 : 1;
@@ -85,7 +147,15 @@ void AddBenchReplayCommand(CLI::App* bench, int* exit_code) {
   replay->add_option("--ceiling-repetitions", a.options.ceiling_repetitions,
                      "Ceiling rounds (median)");
   replay->add_option("--json", a.json_out, "Also write the JSON report here");
-  replay->add_option("--http", a.http, "Drive `keystorm serve` at URL instead (not wired yet)");
+  replay->add_option("--http", a.http,
+                     "Drive `keystorm serve` at http://host:port instead (untested until the "
+                     "server is merged; docs/corpus_format.md)");
+  replay->add_option("--challenge-key-file", a.challenge_key_file,
+                     "HTTP mode: the server's challenge key file");
+  replay->add_option("--connections", a.connections, "HTTP mode: keep-alive connections");
+  replay->add_option("--prepare-server-db", a.prepare_server_db,
+                     "Import the corpus's users and credentials into this fresh RocksDB "
+                     "directory for the server, then exit");
   replay->callback([exit_code] { *exit_code = RunReplayCommand(a); });
 }
 

@@ -382,7 +382,7 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
 std::string ReplayJson(const ReplayResult& r) {
   JsonWriter w;
   w.BeginObject();
-  w.Key("mode").String("in-process");
+  w.Key("mode").String(r.mode);
   w.Key("machine").String(r.machine);
   w.Key("store").String(r.store);
   w.Key("threads").Int(r.threads);

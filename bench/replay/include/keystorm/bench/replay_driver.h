@@ -60,6 +60,7 @@ struct LatencySummary {
 };
 
 struct ReplayResult {
+  std::string mode = "in-process";  // or "http"
   std::string machine;
   std::string store;
   int threads = 0;
