@@ -21,7 +21,8 @@ if [ ! -d "$here/simplewebauthn/node_modules/@simplewebauthn/server" ]; then
 fi
 
 "$keystorm" corpus generate --out "$out/peers_es256.ksr" --seed 8 --users 500 \
-  --logins "$logins" --mix platform=100 --faults all=0.005 --quiet
+  --logins "$logins" --mix platform=100 --quiet \
+  --faults bad_signature=0.005,replayed_challenge=0.005,wrong_origin=0.005,wrong_rp_id=0.005,unknown_credential=0.005,uv_missing=0.005,malformed_body=0.005
 /usr/bin/python3 "$here/compare.py" --keystorm "$keystorm" --corpus "$out/peers_es256.ksr" \
   --repetitions "$repetitions" --out "$out/peers_es256.json"
 /usr/bin/python3 "$here/compare.py" --keystorm "$keystorm" \
