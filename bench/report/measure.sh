@@ -8,14 +8,15 @@
 #   - store scale: FILLER_SMALL vs FILLER_LARGE extra stored credentials;
 #   - the peers (bench/peers/run.sh);
 # then bench/report/report.py writes the section and the plots.
-# Usage: bench/report/measure.sh [KEYSTORM_BIN]   (env: REPS, LOGINS, PACED_RATE,
+# Usage: bench/report/measure.sh [KEYSTORM_BIN]   (env: REPS, LOGINS, USERS, PACED_RATE,
 #        FILLER_SMALL, FILLER_LARGE, OUT)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 ks=${1:-$root/build/release/tools/keystorm}
 out=${OUT:-$root/build/measure}
 reps=${REPS:-3}
-logins=${LOGINS:-60000}
+logins=${LOGINS:-40000}
+users=${USERS:-2000}
 paced=${PACED_RATE:-6000}
 filler_small=${FILLER_SMALL:-10000}
 filler_large=${FILLER_LARGE:-1000000}
@@ -25,7 +26,7 @@ cmds="$out/commands.txt"
 : > "$cmds"
 run() { echo "$*" | sed "s|$root/||g; s|$out/|\$OUT/|g" >> "$cmds"; "$@"; }
 
-run "$ks" corpus generate --out "$out/es256_storm.ksr" --seed 1 --users 10000 --logins "$logins" \
+run "$ks" corpus generate --out "$out/es256_storm.ksr" --seed 1 --users "$users" --logins "$logins" \
   --mix platform=100 --peak-rate 10000 --ramp-s 3 --quiet \
   --faults bad_signature=0.002,replayed_challenge=0.002,wrong_origin=0.002,wrong_rp_id=0.002,unknown_credential=0.002,uv_missing=0.002,malformed_body=0.002
 args=()

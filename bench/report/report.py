@@ -105,15 +105,18 @@ def section(args, groups, storm, peers, images):
     lines.append("")
     if groups:
         lines += ["| run | runs | store | threads | logins | throughput /s (median) | "
-                  "P-256 ceiling /s (same run) | ratio | p50 ms | p99 ms | p99.9 ms | CPU us/login |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "P-256 ceiling /s (same run) | ratio | per CPU second | ceiling per CPU second | "
+                  "ratio per CPU second | p50 ms | p99 ms | p99.9 ms |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for label, runs in groups.items():
-            lines.append("| %s | %d | %s | %d | %d | %.0f | %.0f | %.2f | %.1f | %.1f | %.1f | %.1f |" % (
+            lines.append("| %s | %d | %s | %d | %d | %.0f | %.0f | %.2f | %.0f | %.0f | %.2f | %.1f | %.1f | %.1f |" % (
                 label, len(runs), runs[0]["store"], runs[0]["threads"], runs[0]["logins"],
                 med(runs, "throughput_per_s"), med(runs, "ceiling_p256_per_s"),
                 statistics.median(r["throughput_per_s"] / r["ceiling_p256_per_s"] for r in runs),
+                med(runs, "per_cpu_s"), med(runs, "ceiling_p256_per_cpu_s"),
+                med(runs, "ratio_per_cpu_second"),
                 med(runs, "latency_us", "p50") / 1000, med(runs, "latency_us", "p99") / 1000,
-                med(runs, "latency_us", "p999") / 1000, med(runs, "cpu_us_per_login")))
+                med(runs, "latency_us", "p999") / 1000))
         lines.append("")
     if peers:
         lines += ["| corpus | peer | version | supported | unsupported | mismatches | "

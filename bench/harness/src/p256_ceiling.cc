@@ -5,12 +5,23 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include <time.h>
+
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <thread>
 
 namespace keystorm::bench {
+namespace {
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+}  // namespace
 
 struct P256Ceiling::Item {
   const EC_KEY* key;
@@ -51,16 +62,24 @@ Status P256Ceiling::Add(ByteView cose_key, ByteView authenticator_data, ByteView
 }
 
 Result<double> P256Ceiling::Measure(int threads, double seconds) const {
+  Result<Rates> rates = MeasureRates(threads, seconds);
+  if (!rates) return rates.error();
+  return rates->per_s;
+}
+
+Result<P256Ceiling::Rates> P256Ceiling::MeasureRates(int threads, double seconds) const {
   if (items_.empty()) return Status::Internal("ceiling: no items");
   using Clock = std::chrono::steady_clock;
   std::atomic<bool> stop{false}, failed{false};
   std::vector<uint64_t> counts(threads, 0);
+  std::vector<double> cpu_s(threads, 0);
   std::vector<std::thread> pool;
   auto start = Clock::now();
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       size_t i = static_cast<size_t>(t) * 997;
       uint64_t n = 0;
+      double cpu_start = ThreadCpuSeconds();
       while (!stop.load(std::memory_order_relaxed)) {
         for (int k = 0; k < 64; ++k, ++i) {
           const Item& item = items_[i % items_.size()];
@@ -71,6 +90,7 @@ Result<double> P256Ceiling::Measure(int threads, double seconds) const {
         }
       }
       counts[t] = n;
+      cpu_s[t] = ThreadCpuSeconds() - cpu_start;
     });
   }
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
@@ -79,8 +99,15 @@ Result<double> P256Ceiling::Measure(int threads, double seconds) const {
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   if (failed) return Status::Internal("a ceiling verification failed");
   uint64_t total = 0;
-  for (uint64_t c : counts) total += c;
-  return total / elapsed;
+  double cpu_total = 0;
+  for (int t = 0; t < threads; ++t) {
+    total += counts[t];
+    cpu_total += cpu_s[t];
+  }
+  Rates rates;
+  rates.per_s = total / elapsed;
+  rates.per_cpu_s = cpu_total > 0 ? total / cpu_total : 0;
+  return rates;
 }
 
 std::string MachineDescription() {

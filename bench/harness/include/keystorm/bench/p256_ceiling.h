@@ -37,6 +37,14 @@ class P256Ceiling {
   // there are no items.
   Result<double> Measure(int threads, double seconds) const;
 
+  // The same run, also per CPU second of the measuring threads: on a shared
+  // machine wall time also measures the neighbours, CPU time does not.
+  struct Rates {
+    double per_s = 0;      // wall clock, all threads
+    double per_cpu_s = 0;  // per CPU second (one core's worth)
+  };
+  Result<Rates> MeasureRates(int threads, double seconds) const;
+
   struct Item;
 
  private:

@@ -78,6 +78,7 @@ struct ReplayResult {
   double cpu_user_s = 0, cpu_system_s = 0;   // getrusage over the timed phase
   double ceiling_p256_per_s = 0;     // at `threads` threads, median
   double ceiling_p256_1t_per_s = 0;  // at one thread, median
+  double ceiling_p256_per_cpu_s = 0;  // per CPU second (one core), median
   std::vector<uint32_t> completions_per_second;  // verdicts in second k of the run
 };
 
