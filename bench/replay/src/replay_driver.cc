@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
+#include <semaphore>
 #include <thread>
 
 #include "keystorm/base64url.h"
@@ -300,6 +301,11 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
   };
 
   ReleaseQueue released;
+  // The jobs in the pipeline at once: the challenge thread waits for a free
+  // slot (it never spins on Overloaded, which would burn the CPU the
+  // workers need).  Eight batches keep every batch full.
+  const std::ptrdiff_t window = static_cast<std::ptrdiff_t>(8 * o.batch);
+  std::counting_semaphore<> slots(window);
   {
     Pipeline pipeline(&verifier, store, po);
     std::thread challenger([&] {
@@ -321,6 +327,7 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
             complete(i, VerifyError::kChallengeUnknown, "");
             continue;
           }
+          slots.acquire();
           for (;;) {
             AssertionJob job;
             job.response_json = bodies[i];
@@ -328,6 +335,7 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
             job.expected.requirements = requirements;
             Status submitted = pipeline.SubmitAssertion(std::move(job), [&, i](AssertionOutcome&& out) {
               complete(i, out.verdict, out.status.ok() ? "" : "status: " + out.status.ToString());
+              slots.release();
             });
             if (submitted.ok()) break;
             backpressure.fetch_add(1, std::memory_order_relaxed);
