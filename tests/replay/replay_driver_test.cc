@@ -136,6 +136,32 @@ TEST(ReplayDriver, DurationLimitsTheReplayedPartOfTheTimeline) {
   EXPECT_TRUE(r->mismatches.empty());
 }
 
+TEST(ReplayDriver, BadOptionsAreRefusedBeforeAnythingIsWritten) {
+  corpus::ReplayCorpus c = FaultyCorpus(37);
+  ReplayOptions o = QuickOptions();
+  o.store = ReplayStore::kRocksDb;
+  o.db_dir = TempDir("bad_options");
+  o.duration_s = 1;  // without --rate there is no timeline to cut
+  Result<ReplayResult> r = RunReplay(c, o);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), Status::Code::kInvalidArgument);
+  EXPECT_FALSE(std::filesystem::exists(o.db_dir));
+  o.duration_s = 0;
+  o.batch = 0;
+  EXPECT_EQ(RunReplay(c, o).error().code(), Status::Code::kInvalidArgument);
+  EXPECT_FALSE(std::filesystem::exists(o.db_dir));
+}
+
+TEST(ReplayDriver, LimitReplaysTheFirstLoginsOnly) {
+  corpus::ReplayCorpus c = FaultyCorpus(38);
+  ReplayOptions o = QuickOptions();
+  o.limit = 100;
+  Result<ReplayResult> r = RunReplay(c, o);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->logins, 100u);
+  EXPECT_TRUE(r->mismatches.empty());
+}
+
 TEST(ReplayDriver, JsonCarriesTheReportedFields) {
   corpus::ReplayCorpus c = FaultyCorpus(36);
   Result<ReplayResult> r = RunReplay(c, QuickOptions());

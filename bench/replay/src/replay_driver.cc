@@ -215,6 +215,10 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
   if (o.rate < 0 || o.duration_s < 0 || o.batch == 0) {
     return Status::InvalidArgument("rate and duration must be >= 0, batch > 0");
   }
+  if (o.duration_s > 0 && o.rate == 0) {
+    return Status::InvalidArgument(
+        "--duration cuts the paced timeline: give --rate too, or use --limit");
+  }
   ReplayResult result;
   result.machine = MachineDescription();
   result.threads = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
