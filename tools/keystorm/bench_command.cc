@@ -39,6 +39,7 @@ void AddBenchCommand(CLI::App* app, int* exit_code) {
     }
     std::cout << bench::PipelineBenchJson(*r) << "\n";
   });
+  AddBenchReplayCommand(bench, exit_code);
 }
 
 }  // namespace keystorm::cli

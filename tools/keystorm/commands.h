@@ -15,6 +15,9 @@ void AddServeCommand(CLI::App* app, int* exit_code);
 void AddConfigCommand(CLI::App* app, int* exit_code);
 void AddDirectoryCommand(CLI::App* app, int* exit_code);
 void AddMetadataCommand(CLI::App* app, int* exit_code);
+void AddCorpusCommand(CLI::App* app, int* exit_code);
+// `keystorm bench replay`, under the `bench` command.
+void AddBenchReplayCommand(CLI::App* bench, int* exit_code);
 
 }  // namespace keystorm::cli
 

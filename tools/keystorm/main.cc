@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   keystorm::cli::AddConfigCommand(&app, &exit_code);
   keystorm::cli::AddDirectoryCommand(&app, &exit_code);
   keystorm::cli::AddMetadataCommand(&app, &exit_code);
+  keystorm::cli::AddCorpusCommand(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

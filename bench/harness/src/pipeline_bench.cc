@@ -1,20 +1,15 @@
 #include "keystorm/bench/pipeline_bench.h"
 
-#include <openssl/ec_key.h>
-#include <openssl/ecdsa.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <semaphore>
 #include <thread>
 
+#include "keystorm/bench/p256_ceiling.h"
 #include "keystorm/corpus/synthetic_authenticator.h"
 #include "keystorm/json_writer.h"
 #include "keystorm/pipeline.h"
@@ -34,18 +29,6 @@ double Median(std::vector<double> v) {
   return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
-std::string MachineDescription() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line, model = "unknown CPU";
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      model = line.substr(line.find(':') + 2);
-      break;
-    }
-  }
-  return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " hardware threads";
-}
-
 // Credentials and pre-signed assertion bodies for every workload.
 struct Fixture {
   corpus::CeremonyContext ctx;
@@ -54,13 +37,7 @@ struct Fixture {
   storage::MemoryCredentialStore store;
 
   // The same ES256 messages, pre-parsed for the raw ceiling.
-  struct CeilingItem {
-    const EC_KEY* key;
-    uint8_t digest[32];
-    Bytes sig;
-  };
-  std::vector<std::unique_ptr<PublicKey>> ceiling_keys;
-  std::vector<CeilingItem> ceiling;
+  P256Ceiling ceiling;
 
   const std::vector<std::string>& Bodies(const std::string& name) const {
     if (name == "eddsa") return eddsa_bodies;
@@ -104,67 +81,18 @@ Status BuildFixture(uint64_t seed, Fixture* f) {
     f->mix_bodies.push_back(pool[rng() % pool.size()]);
   }
 
-  // Ceiling items from the ES256 bodies: digest of authData ‖ SHA-256(cdj).
+  // Ceiling items from the ES256 bodies.
   JsonScratch scratch;
   for (size_t i = 0; i < f->es256_bodies.size(); ++i) {
     AuthenticationResponse r;
     if (ParseAuthenticationResponseJson(f->es256_bodies[i], &scratch, &r) != VerifyError::kOk) {
       return Status::Internal("cannot parse a generated body");
     }
-    const auto& a = f->es256[i % f->es256.size()];
-    if (f->ceiling_keys.size() < f->es256.size()) {
-      std::unique_ptr<PublicKey> key;
-      if (PublicKey::Parse(a->cose_key(), &key) != VerifyError::kOk) {
-        return Status::Internal("cannot parse a generated key");
-      }
-      f->ceiling_keys.push_back(std::move(key));
-    }
-    Fixture::CeilingItem item;
-    item.key = EVP_PKEY_get0_EC_KEY(const_cast<EVP_PKEY*>(f->ceiling_keys[i % f->es256.size()]->evp()));
-    uint8_t cdj_hash[32];
-    SHA256(r.client_data_json.data(), r.client_data_json.size(), cdj_hash);
-    Bytes message = r.authenticator_data;
-    message.insert(message.end(), cdj_hash, cdj_hash + 32);
-    SHA256(message.data(), message.size(), item.digest);
-    item.sig = r.signature;
-    if (ECDSA_verify(0, item.digest, 32, item.sig.data(), item.sig.size(), item.key) != 1) {
-      return Status::Internal("ceiling self-check failed");
-    }
-    f->ceiling.push_back(std::move(item));
+    Status added = f->ceiling.Add(f->es256[i % f->es256.size()]->cose_key(), r.authenticator_data,
+                                  r.client_data_json, r.signature);
+    if (!added.ok()) return added;
   }
   return Status::Ok();
-}
-
-// Raw ECDSA_verify throughput with `threads` threads.
-Result<double> MeasureCeiling(const Fixture& f, int threads, double seconds) {
-  std::atomic<bool> stop{false}, failed{false};
-  std::vector<uint64_t> counts(threads, 0);
-  std::vector<std::thread> pool;
-  auto start = Clock::now();
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      size_t i = static_cast<size_t>(t) * 997;
-      uint64_t n = 0;
-      while (!stop.load(std::memory_order_relaxed)) {
-        for (int k = 0; k < 64; ++k, ++i) {
-          const auto& item = f.ceiling[i % f.ceiling.size()];
-          if (ECDSA_verify(0, item.digest, 32, item.sig.data(), item.sig.size(), item.key) != 1) {
-            failed = true;
-          }
-          ++n;
-        }
-      }
-      counts[t] = n;
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& th : pool) th.join();
-  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  if (failed) return Status::Internal("a ceiling verification failed");
-  uint64_t total = 0;
-  for (uint64_t c : counts) total += c;
-  return total / elapsed;
 }
 
 AssertionJob MakeJob(const std::string& body) {
@@ -298,7 +226,7 @@ Result<PipelineBenchResult> RunPipelineBench(const PipelineBenchOptions& o) {
     std::vector<double> ceiling_rounds;
     std::vector<std::vector<double>> rounds(o.workloads.size());
     for (int rep = 0; rep < o.repetitions; ++rep) {
-      Result<double> c = MeasureCeiling(f, threads, o.seconds);
+      Result<double> c = f.ceiling.Measure(threads, o.seconds);
       if (!c) return c.error();
       ceiling_rounds.push_back(*c);
       for (size_t w = 0; w < o.workloads.size(); ++w) {
