@@ -483,3 +483,19 @@ TEST_F(ReloadableMetadataTest, LoadFileReadsTheBlobAndTheRootPem) {
 
 }  // namespace
 }  // namespace keystorm
+
+namespace keystorm {
+namespace {
+
+TEST(MetadataDateTest, UnixSecondsOfMidnightUtc) {
+  EXPECT_EQ(MetadataDateToUnixSeconds("1970-01-01"), 0);
+  EXPECT_EQ(MetadataDateToUnixSeconds("2030-02-01"), 1896134400);
+  EXPECT_EQ(MetadataDateToUnixSeconds("2024-02-29"), 1709164800);  // a leap day
+  EXPECT_EQ(MetadataDateToUnixSeconds("2024-03-01"), 1709251200);
+  EXPECT_EQ(MetadataDateToUnixSeconds("2023-02-29"), std::nullopt);
+  EXPECT_EQ(MetadataDateToUnixSeconds("2030-2-01"), std::nullopt);
+  EXPECT_EQ(MetadataDateToUnixSeconds(""), std::nullopt);
+}
+
+}  // namespace
+}  // namespace keystorm

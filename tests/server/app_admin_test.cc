@@ -7,6 +7,9 @@
 #include "keystorm/cose_key.h"
 #include "keystorm/server/admin_api.h"
 #include "keystorm/server/audit_log.h"
+#include "keystorm/policy/directory_input.h"
+#include "keystorm/policy/explain.h"
+#include "keystorm/storage/memory_user_directory.h"
 
 namespace keystorm::server::testing {
 namespace {
@@ -137,6 +140,180 @@ TEST_F(AdminApiTest, ReloadHooksAndTheMetadataPlaceholder) {
   EXPECT_NE(audit_lines_.back().find("policy.toml:3: error"), std::string::npos);
   EXPECT_EQ(Admin("reload_metadata", "POST", "").status, 501);
   EXPECT_EQ(Admin("reload_trust_anchors", "POST", "").status, 501);
+}
+
+// ---- the user directory -----------------------------------------------------
+
+constexpr std::string_view kMappingPolicy = R"toml(
+format = 1
+
+[[group_mapping]]
+attribute = "department"
+value = "Finance"
+groups = ["finance"]
+)toml";
+
+class AdminDirectoryTest : public ::testing::Test {
+ protected:
+  AdminDirectoryTest()
+      : audit_([this](const std::string& line) { audit_lines_.push_back(line); }),
+        admin_(MakeOptions(), &app_.store(), &audit_) {}
+
+  AdminApiOptions MakeOptions() {
+    AdminApiOptions options;
+    options.token = kToken;
+    options.directory = &directory_;
+    auto compiled = policy::LoadPolicy(kMappingPolicy, 1, nullptr);
+    EXPECT_TRUE(compiled) << compiled.error().ToString();
+    policy_ = compiled.value();
+    options.effective_groups = [this](const DirectoryUser& user) {
+      policy::DirectoryPolicyInput input(user);
+      return policy::Explain(*policy_, input.Get(0)).value().groups;
+    };
+    return options;
+  }
+
+  HttpResponse Admin(std::string_view action, std::string method, std::string body,
+                     std::string query = "") {
+    HttpRequest request;
+    request.method = std::move(method);
+    request.body = std::move(body);
+    request.query = std::move(query);
+    request.client_address = "10.0.0.5";
+    request.headers.emplace_back("authorization", std::string("Bearer ") + kToken);
+    std::promise<HttpResponse> answer;
+    admin_.Handle(action, std::move(request),
+                  Responder([&answer](HttpResponse r) { answer.set_value(std::move(r)); }));
+    return answer.get_future().get();
+  }
+
+  std::vector<DirectoryUser> Everyone() {
+    std::vector<DirectoryUser> users;
+    EXPECT_TRUE(directory_.List("", 100, &users).ok());
+    return users;
+  }
+
+  AppFixture app_;
+  storage::MemoryUserDirectory directory_;
+  std::shared_ptr<const policy::CompiledPolicy> policy_;
+  std::vector<std::string> audit_lines_;
+  AuditLog audit_;
+  AdminApi admin_;
+};
+
+TEST_F(AdminDirectoryTest, CreateShowUpdateSetGroupsDelete) {
+  HttpResponse created = Admin("upsert_directory_user", "POST",
+                               R"({"username":" Fiona ","displayName":"Fiona F.",)"
+                               R"("email":"fiona@example.com","groups":["wiki","jira","wiki"],)"
+                               R"("attributes":{"department":"Finance","memberOf":["cn=a","cn=b"]}})");
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_NE(created.body.find(R"("created":true)"), std::string::npos);
+
+  // Stored under the normalised name, groups canonical, attributes in order.
+  HttpResponse shown = Admin("show_directory_user", "GET", "", "username=fiona");
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(JsonString(shown.body, "username"), "fiona");
+  EXPECT_EQ(JsonString(shown.body, "displayName"), "Fiona F.");
+  EXPECT_EQ(JsonString(shown.body, "groups.0"), "jira");
+  EXPECT_EQ(JsonString(shown.body, "groups.1"), "wiki");
+  EXPECT_EQ(JsonString(shown.body, "groups.2"), "");
+  EXPECT_EQ(JsonString(shown.body, "attributes.department"), "Finance");
+  EXPECT_EQ(JsonString(shown.body, "attributes.memberOf.1"), "cn=b");
+  // The policy's mapping adds "finance" to what was stored.
+  EXPECT_EQ(JsonString(shown.body, "effectiveGroups.0"), "finance");
+  EXPECT_EQ(JsonString(shown.body, "effectiveGroups.1"), "jira");
+
+  HttpResponse replaced =
+      Admin("upsert_directory_user", "POST", R"({"username":"fiona","groups":["hr"]})");
+  ASSERT_EQ(replaced.status, 200);
+  EXPECT_NE(replaced.body.find(R"("created":false)"), std::string::npos);
+  std::optional<DirectoryUser> user;
+  ASSERT_TRUE(directory_.FindByName("fiona", &user).ok());
+  ASSERT_TRUE(user.has_value());
+  EXPECT_EQ(user->groups, std::vector<std::string>{"hr"});
+  EXPECT_TRUE(user->attributes.empty());  // create/update replaces the whole user
+
+  ASSERT_TRUE(directory_.Upsert(DirectoryUser{.name = "fiona", .email = "f@example.com",
+                                              .groups = {"hr"}})
+                  .ok());
+  ASSERT_EQ(Admin("set_directory_groups", "POST",
+                  R"({"username":"fiona","groups":["ops","admins"]})").status,
+            200);
+  ASSERT_TRUE(directory_.FindByName("fiona", &user).ok());
+  EXPECT_EQ(user->groups, (std::vector<std::string>{"admins", "ops"}));
+  EXPECT_EQ(user->email, "f@example.com");  // setting groups keeps the rest
+
+  ASSERT_EQ(Admin("delete_directory_user", "POST", R"({"username":"fiona"})").status, 200);
+  EXPECT_TRUE(Everyone().empty());
+  HttpResponse gone = Admin("show_directory_user", "GET", "", "username=fiona");
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(ErrorCode(gone), "not_found");
+  EXPECT_EQ(Admin("delete_directory_user", "POST", R"({"username":"fiona"})").status, 404);
+  EXPECT_EQ(Admin("set_directory_groups", "POST", R"({"username":"fiona","groups":[]})").status,
+            404);
+  EXPECT_TRUE(Everyone().empty());  // setting groups does not create a user
+
+  ASSERT_EQ(audit_lines_.size(), 8u);
+  EXPECT_NE(audit_lines_[0].find(R"("action":"upsert_directory_user","user":"fiona","outcome":"ok")"),
+            std::string::npos)
+      << audit_lines_[0];
+  EXPECT_NE(audit_lines_[4].find(R"("action":"delete_directory_user")"), std::string::npos);
+}
+
+TEST_F(AdminDirectoryTest, BadInputIsRefusedAndStoresNothing) {
+  const std::string long_group(257, 'g');
+  for (const std::string& body : {
+           std::string(R"({"displayName":"no name"})"),
+           std::string(R"({"username":""})"),
+           std::string(R"({"username":7})"),
+           std::string(R"({"username":"ann","group":["typo"]})"),
+           std::string(R"({"username":"ann","groups":"jira"})"),
+           std::string(R"({"username":"ann","groups":["jira",3]})"),
+           std::string(R"({"username":"ann","groups":[""]})"),
+           std::string(R"({"username":"ann","groups":[")" + long_group + R"("]})"),
+           std::string(R"({"username":"ann","displayName":false})"),
+           std::string(R"({"username":"ann","attributes":["department"]})"),
+           std::string(R"({"username":"ann","attributes":{"department":1}})"),
+           std::string(R"({"username":"ann","attributes":{"":"x"}})"),
+           std::string("[1,2]"),
+       }) {
+    HttpResponse refused = Admin("upsert_directory_user", "POST", body);
+    EXPECT_EQ(refused.status, 400) << body;
+    EXPECT_EQ(ErrorCode(refused), "invalid_argument") << body;
+    EXPECT_FALSE(JsonString(refused.body, "error.message").empty()) << body;
+  }
+  EXPECT_TRUE(Everyone().empty());
+
+  // Bad groups for a known user leave the stored ones.
+  ASSERT_TRUE(directory_.Upsert(DirectoryUser{.name = "ann", .groups = {"jira"}}).ok());
+  for (const std::string& body : {std::string(R"({"username":"ann"})"),
+                                  std::string(R"({"username":"ann","groups":[1]})"),
+                                  std::string(R"({"username":"ann","groups":["a"],"x":1})")}) {
+    EXPECT_EQ(Admin("set_directory_groups", "POST", body).status, 400) << body;
+  }
+  EXPECT_EQ(Admin("delete_directory_user", "POST", R"({"username":"ann","force":true})").status,
+            400);
+  std::optional<DirectoryUser> ann;
+  ASSERT_TRUE(directory_.FindByName("ann", &ann).ok());
+  ASSERT_TRUE(ann.has_value());
+  EXPECT_EQ(ann->groups, std::vector<std::string>{"jira"});
+  EXPECT_NE(audit_lines_.back().find(R"("outcome":"invalid_argument")"), std::string::npos);
+}
+
+TEST(AdminDirectoryAbsentTest, EndpointsAnswer501WithoutADirectory) {
+  AppFixture app;
+  AuditLog audit([](const std::string&) {});
+  AdminApiOptions options;
+  options.token = kToken;
+  AdminApi admin(options, &app.store(), &audit);
+  HttpRequest request;
+  request.method = "POST";
+  request.body = R"({"username":"ann"})";
+  request.headers.emplace_back("authorization", std::string("Bearer ") + kToken);
+  std::promise<HttpResponse> answer;
+  admin.Handle("upsert_directory_user", std::move(request),
+               Responder([&answer](HttpResponse r) { answer.set_value(std::move(r)); }));
+  EXPECT_EQ(answer.get_future().get().status, 501);
 }
 
 TEST(AuditLogTest, FormatIsOneJsonObject) {

@@ -58,12 +58,22 @@ TEST(ServerConfigTest, RefusalsNameTheKey) {
            Case{"[rate_limit]\nper_user_rate = -1", "rate_limit.per_user_rate"},
            Case{"[trusted_backend]\nenabled = true", "trusted_backend.secret_file"},
            Case{"[server\n", "line 1"},
+           Case{"[metadata]\nblob_file = \"mds.jwt\"", "metadata.blob_file and metadata.root_file"},
+           Case{"[metadata]\nroot = \"r.pem\"", "metadata.root: unknown key"},
        }) {
     auto config = ParseServerConfig(c.toml);
     ASSERT_FALSE(config.has_value()) << c.toml;
     EXPECT_NE(config.error().message().find(c.message_part), std::string_view::npos)
         << c.toml << " -> " << config.error().message();
   }
+}
+
+TEST(ServerConfigTest, ReadsTheMetadataFiles) {
+  auto config = ParseServerConfig("[metadata]\nblob_file = \"/etc/keystorm/mds.jwt\"\n"
+                                  "root_file = \"/etc/keystorm/mds-root.pem\"\n");
+  ASSERT_TRUE(config.has_value()) << config.error().ToString();
+  EXPECT_EQ(config->metadata_blob_file, "/etc/keystorm/mds.jwt");
+  EXPECT_EQ(config->metadata_root_file, "/etc/keystorm/mds-root.pem");
 }
 
 TEST(ServerConfigTest, DataPathsResolveUnderTheDataDir) {

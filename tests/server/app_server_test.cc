@@ -11,7 +11,9 @@
 
 #include "app_test_support.h"
 #include "keystorm/cose_key.h"
+#include "keystorm/metadata.h"
 #include "keystorm/server/server_app.h"
+#include "keystorm/test/test_mds.h"
 
 namespace keystorm::server::testing {
 namespace {
@@ -170,6 +172,240 @@ TEST_F(ServerAppTest, AdminReloadsPolicyAndTrustAnchors) {
   EXPECT_NE(lines.str().find(R"("action":"reload_trust_anchors","outcome":"ok")"),
             std::string::npos)
       << lines.str();
+}
+
+TEST_F(ServerAppTest, DirectoryUsersFromTheAdminApiDecideLogins) {
+  // serve passes no directory: the app keeps its own in the store.
+  std::filesystem::create_directories(dir_);
+  std::ofstream(dir_ / "policy.toml") << R"toml(format = 1
+[webauthn]
+default = "required"
+
+[redirect]
+allowed_urls = ["https://finance.example.com/"]
+
+[[group_mapping]]
+attribute = "department"
+value = "Finance"
+groups = ["finance"]
+
+[[rule]]
+id = "suspended"
+priority = 10
+groups = ["suspended-accounts"]
+target = "deny"
+
+[[rule]]
+id = "finance-portal"
+priority = 20
+groups = ["finance"]
+target = { url = "https://finance.example.com/login" }
+)toml";
+  config_.policy_file = (dir_ / "policy.toml").string();
+  config_.burst_per_user = 100;
+  auto app = ServerApp::Create(config_, nullptr);
+  ASSERT_TRUE(app.has_value()) << app.error().ToString();
+  Router admin = (*app)->AdminRouter();
+  Router public_router = (*app)->PublicRouter();
+  std::ifstream token_file(dir_ / "admin.token");
+  std::string token;
+  std::getline(token_file, token);
+  const std::string bearer = "Bearer " + token;
+  auto action_for = [&](const std::string& name) {
+    return JsonString(Route(public_router, "POST", "/v1/login/start",
+                            R"({"username":")" + name + R"("})")
+                          .body,
+                      "action");
+  };
+
+  EXPECT_EQ(action_for("mallory"), "register");  // unknown to the directory
+  ASSERT_EQ(Route(admin, "POST", "/admin/v1/directory/users",
+                  R"({"username":"mallory","groups":["suspended-accounts"]})", "", bearer)
+                .status,
+            200);
+  EXPECT_EQ(action_for("mallory"), "deny");
+  // A group the policy maps from an attribute, not one stored directly.
+  ASSERT_EQ(Route(admin, "POST", "/admin/v1/directory/users",
+                  R"({"username":"fiona","attributes":{"department":"Finance"}})", "", bearer)
+                .status,
+            200);
+  EXPECT_EQ(action_for("fiona"), "redirect");
+  HttpResponse shown =
+      Route(admin, "GET", "/admin/v1/directory/users", "", "username=fiona", bearer);
+  EXPECT_EQ(JsonString(shown.body, "effectiveGroups.0"), "finance") << shown.body;
+
+  ASSERT_EQ(Route(admin, "POST", "/admin/v1/directory/users/groups",
+                  R"({"username":"mallory","groups":[]})", "", bearer)
+                .status,
+            200);
+  EXPECT_EQ(action_for("mallory"), "register");
+  ASSERT_EQ(Route(admin, "POST", "/admin/v1/directory/users/delete", R"({"username":"fiona"})",
+                  "", bearer)
+                .status,
+            200);
+  EXPECT_EQ(action_for("fiona"), "register");
+}
+
+// ---- FIDO metadata ---------------------------------------------------------
+
+constexpr std::array<uint8_t, 16> kRevokedModel = {0x6d, 0x64, 0x73, 0x2d, 0x72, 0x65, 0x76, 0x6f,
+                                                   0x6b, 0x65, 0x64, 0x2d, 0x30, 0x30, 0x30, 0x31};
+constexpr std::array<uint8_t, 16> kOtherModel = {0x6d, 0x64, 0x73, 0x2d, 0x6f, 0x74, 0x68, 0x65,
+                                                 0x72, 0x2d, 0x30, 0x30, 0x30, 0x30, 0x30, 0x32};
+
+class ServerMetadataTest : public ServerAppTest {
+ protected:
+  void SetUp() override {
+    ServerAppTest::SetUp();
+    std::filesystem::create_directories(dir_);
+    std::ofstream(dir_ / "mds-root.pem") << mds_.RootPem();
+    config_.metadata_root_file = (dir_ / "mds-root.pem").string();
+    config_.metadata_blob_file = (dir_ / "blob.jwt").string();
+    config_.rp_id = test::kRpId;
+    config_.origins = {test::kOrigin};
+    config_.burst_per_user = 100;
+  }
+
+  // Serial `no`, one entry per AAGUID with its latest status.
+  void WriteBlob(int64_t no, const std::vector<std::pair<std::array<uint8_t, 16>, std::string>>&
+                                 models) {
+    std::vector<std::string> entries;
+    for (const auto& [aaguid, status] : models) {
+      test::MdsEntrySpec spec;
+      spec.aaguid = test::AaguidText(aaguid);
+      spec.reports = {{"FIDO_CERTIFIED", "2025-01-01"}};
+      if (status != "FIDO_CERTIFIED") spec.reports.emplace_back(status, "2026-01-01");
+      entries.push_back(test::MdsEntryJson(spec));
+    }
+    std::ofstream(dir_ / "blob.jwt", std::ios::trunc)
+        << mds_.Sign(test::MdsPayloadJson(no, test::kMdsNextUpdate, entries));
+  }
+
+  std::string Metrics(ServerApp& app) {
+    Router management = app.ManagementRouter();
+    return Route(management, "GET", "/metrics", "").body;
+  }
+
+  std::string AuditText() {
+    std::ifstream in(dir_ / "audit.log");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  std::string Bearer() {
+    std::ifstream token_file(dir_ / "admin.token");
+    std::string token;
+    std::getline(token_file, token);
+    return "Bearer " + token;
+  }
+
+  // Registration through the public API with a "none" statement that names
+  // `aaguid`; returns the user handle (empty on failure).
+  Bytes Enrol(Router& router, const std::string& name, const test::TestAuthenticator& key,
+              const std::array<uint8_t, 16>& aaguid) {
+    HttpResponse options = Route(router, "POST", "/v1/registration/options",
+                                 R"({"username":")" + name + R"("})");
+    if (options.status != 200) return {};
+    test::RegistrationOptions reg;
+    reg.client_data.challenge = JsonString(options.body, "challenge");
+    reg.aaguid = aaguid;
+    HttpResponse verified =
+        Route(router, "POST", "/v1/registration/verify", key.Register(reg).Json());
+    EXPECT_EQ(verified.status, 200) << verified.body;
+    if (verified.status != 200) return {};
+    return Decode(JsonString(options.body, "user.id"));
+  }
+
+  HttpResponse Login(Router& router, const std::string& name, const test::TestAuthenticator& key,
+                     const Bytes& handle, uint32_t sign_count) {
+    HttpResponse options = Route(router, "POST", "/v1/authentication/options",
+                                 R"({"username":")" + name + R"("})");
+    EXPECT_EQ(options.status, 200) << options.body;
+    return Route(router, "POST", "/v1/authentication/verify",
+                 AppFixture::AssertionFor(key, JsonString(options.body, "challenge"), handle,
+                                          sign_count));
+  }
+
+  test::TestMds mds_;
+};
+
+TEST_F(ServerMetadataTest, ReloadRevokesStoredCredentialsAndABadBlobKeepsTheOld) {
+  WriteBlob(1, {{kOtherModel, "FIDO_CERTIFIED"}});
+  auto app = ServerApp::Create(config_, nullptr);
+  ASSERT_TRUE(app.has_value()) << app.error().ToString();
+  std::string metrics = Metrics(**app);
+  EXPECT_NE(metrics.find("keystorm_metadata_entries 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("keystorm_metadata_revoked_entries 0\n"), std::string::npos);
+  EXPECT_NE(metrics.find("keystorm_metadata_next_update_seconds 1896134400\n"), std::string::npos);
+  EXPECT_NE(metrics.find("keystorm_metadata_load_failures_total 0\n"), std::string::npos);
+
+  Router router = (*app)->PublicRouter();
+  Router admin = (*app)->AdminRouter();
+  test::TestAuthenticator alice_key(kEs256, 0);
+  test::TestAuthenticator bob_key(kEs256, 1);
+  Bytes alice = Enrol(router, "alice", alice_key, kRevokedModel);
+  Bytes bob = Enrol(router, "bob", bob_key, kOtherModel);
+  ASSERT_FALSE(alice.empty());
+  ASSERT_FALSE(bob.empty());
+  EXPECT_EQ(Login(router, "alice", alice_key, alice, 1).status, 200);
+
+  // The operator installs a BLOB that revokes alice's model.
+  WriteBlob(2, {{kOtherModel, "FIDO_CERTIFIED"}, {kRevokedModel, "REVOKED"}});
+  HttpResponse reloaded = Route(admin, "POST", "/admin/v1/metadata/reload", "", "", Bearer());
+  ASSERT_EQ(reloaded.status, 200) << reloaded.body;
+  EXPECT_NE(JsonString(reloaded.body, "detail").find("2 credentials checked, 1 revoked"),
+            std::string::npos)
+      << reloaded.body;
+  const std::string audit = AuditText();
+  EXPECT_NE(audit.find(R"("action":"credential_authenticator_revoked")"), std::string::npos)
+      << audit;
+  EXPECT_NE(audit.find(Base64UrlEncode(alice_key.credential_id())), std::string::npos);
+  EXPECT_EQ(audit.find(Base64UrlEncode(bob_key.credential_id())), std::string::npos);
+
+  HttpResponse refused = Login(router, "alice", alice_key, alice, 2);
+  EXPECT_EQ(refused.status, 401) << refused.body;
+  EXPECT_EQ(ErrorCode(refused), "attestation_revoked");
+  EXPECT_EQ(Login(router, "bob", bob_key, bob, 1).status, 200);
+  EXPECT_NE(Metrics(**app).find("keystorm_metadata_revoked_entries 1\n"), std::string::npos);
+
+  // A BLOB that does not verify: 400, audited, and serial 2 stays in force.
+  std::ofstream(dir_ / "blob.jwt", std::ios::trunc) << "not.a.jwt";
+  HttpResponse bad = Route(admin, "POST", "/admin/v1/metadata/reload", "", "", Bearer());
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(ErrorCode(bad), "invalid_argument");
+  EXPECT_NE(AuditText().find(R"("action":"reload_metadata","outcome":"invalid_argument")"),
+            std::string::npos)
+      << AuditText();
+  metrics = Metrics(**app);
+  EXPECT_NE(metrics.find("keystorm_metadata_serial 2\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("keystorm_metadata_load_failures_total 1\n"), std::string::npos);
+  EXPECT_EQ(ErrorCode(Login(router, "alice", alice_key, alice, 3)), "attestation_revoked");
+}
+
+TEST_F(ServerMetadataTest, ABadBlobAtStartRefusesToStart) {
+  std::ofstream(dir_ / "blob.jwt") << "not.a.jwt";
+  auto app = ServerApp::Create(config_, nullptr);
+  ASSERT_FALSE(app.has_value());
+  EXPECT_NE(app.error().message().find("metadata.blob_file"), std::string_view::npos)
+      << app.error().ToString();
+
+  // Signed by another MDS root than the configured one.
+  test::TestMds stranger(-257, 1);
+  std::ofstream(dir_ / "blob.jwt", std::ios::trunc)
+      << stranger.Sign(test::MdsPayloadJson(1, test::kMdsNextUpdate, {}));
+  EXPECT_FALSE(ServerApp::Create(config_, nullptr).has_value());
+}
+
+TEST_F(ServerAppTest, MetadataReloadIsNotImplementedWithoutMetadata) {
+  auto app = ServerApp::Create(config_, nullptr);
+  ASSERT_TRUE(app.has_value()) << app.error().ToString();
+  Router admin = (*app)->AdminRouter();
+  std::ifstream token_file(dir_ / "admin.token");
+  std::string token;
+  std::getline(token_file, token);
+  EXPECT_EQ(Route(admin, "POST", "/admin/v1/metadata/reload", "", "", "Bearer " + token).status,
+            501);
 }
 
 // A store whose lookups wait until the test opens the gate, so that a

@@ -44,6 +44,8 @@ int Serve(const ServeArgs& args) {
   }
   if (!args.data_dir.empty()) config.data_dir = args.data_dir;
 
+  // No directory of ours: the app keeps the user directory in its store
+  // (filled by `keystorm directory import` or the admin API).
   auto app = server::ServerApp::Create(config, /*directory=*/nullptr);
   if (!app) {
     std::cerr << "keystorm serve: " << app.error().ToString() << "\n";

@@ -162,6 +162,11 @@ class ReloadableMetadata {
   std::atomic<std::shared_ptr<const MetadataBlob>> current_;
 };
 
+// 00:00 UTC of an MDS date ("YYYY-MM-DD", e.g. nextUpdate) as unix
+// seconds; nullopt if it is not a real date.  For monitoring, which wants
+// numbers (the server's keystorm_metadata_next_update_seconds).
+std::optional<int64_t> MetadataDateToUnixSeconds(std::string_view date);
+
 // Reads a whole file (for BLOBs and root PEM files), at most `max_bytes`.
 Result<std::string> ReadMetadataFile(const std::filesystem::path& path, size_t max_bytes);
 

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "keystorm/metadata.h"
+
 namespace keystorm::metadata {
 namespace {
 
@@ -52,3 +54,23 @@ std::string UtcDate(int64_t unix_seconds) {
 }
 
 }  // namespace keystorm::metadata
+
+namespace keystorm {
+
+std::optional<int64_t> MetadataDateToUnixSeconds(std::string_view date) {
+  if (!metadata::IsMdsDate(date)) return std::nullopt;
+  int year = 0, month = 0, day = 0;
+  metadata::ReadDigits(date, 0, 4, &year);
+  metadata::ReadDigits(date, 5, 2, &month);
+  metadata::ReadDigits(date, 8, 2, &day);
+  // The inverse of UtcDate: years start in March, so the leap day ends one.
+  const int64_t y = year - (month <= 2 ? 1 : 0);
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t year_of_era = y - era * 400;
+  const int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const int64_t day_of_era =
+      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return (era * 146097 + day_of_era - 719468) * 86400;
+}
+
+}  // namespace keystorm

@@ -9,6 +9,8 @@
 #include "keystorm/server/api_error.h"
 #include "keystorm/server/pages.h"
 #include "keystorm/server/webauthn_service.h"
+#include "admin_directory.h"
+#include "admin_outcome.h"
 #include "request_json.h"
 
 namespace keystorm::server {
@@ -16,21 +18,14 @@ namespace {
 
 constexpr int64_t kMaxBypassSeconds = 30 * 24 * 3600;
 
-struct Outcome {
-  HttpResponse response;
-  std::string outcome = "ok";
-  std::string detail;
-};
+using Outcome = AdminOutcome;
 
 Outcome Error(int status, std::string_view code, std::string_view message,
               std::string detail = "") {
-  return Outcome{ErrorResponse(status, code, message), std::string(code),
-                 detail.empty() ? std::string(message) : std::move(detail)};
+  return AdminError(status, code, message, std::move(detail));
 }
 
-Outcome Ok(JsonWriter& json, std::string detail) {
-  return Outcome{JsonResponse(json.str()), "ok", std::move(detail)};
-}
+Outcome Ok(JsonWriter& json, std::string detail) { return AdminOk(json, std::move(detail)); }
 
 std::string_view BearerToken(const HttpRequest& request) {
   std::string_view header = request.Header("authorization");
@@ -66,6 +61,10 @@ void AdminApi::AddRoutes(Router* router) {
   route("POST", "/admin/v1/policy/reload", "reload_policy");
   route("POST", "/admin/v1/trust/reload", "reload_trust_anchors");
   route("POST", "/admin/v1/metadata/reload", "reload_metadata");
+  route("GET", "/admin/v1/directory/users", "show_directory_user");
+  route("POST", "/admin/v1/directory/users", "upsert_directory_user");
+  route("POST", "/admin/v1/directory/users/delete", "delete_directory_user");
+  route("POST", "/admin/v1/directory/users/groups", "set_directory_groups");
 }
 
 void AdminApi::Handle(std::string_view action, HttpRequest&& request, Responder respond) {
@@ -118,6 +117,12 @@ void AdminApi::Handle(std::string_view action, HttpRequest&& request, Responder 
     return finish(reload(options_.reload_trust_anchors, "The trust anchors"));
   }
   if (action == "reload_metadata") return finish(reload(options_.reload_metadata, "Metadata"));
+
+  if (IsDirectoryAction(action)) {
+    return finish(HandleDirectoryAction(
+        action, request, *body,
+        AdminDirectoryDeps{options_.directory, options_.effective_groups}, &username));
+  }
 
   // Every other action is about one user.
   username = WebAuthnService::NormalizeUsername(text_parameter("username"));

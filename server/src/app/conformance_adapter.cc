@@ -311,6 +311,7 @@ class ConformanceAdapter::Impl {
     job.response_json = std::move(request.body);
     job.expected.challenge = challenge;
     job.expected.requirements.user_verification_required = uv_required;
+    if (options_.metadata) job.expected.requirements.metadata = options_.metadata();
     job.user_handle = handle;
     job.now = options_.now_ms() / 1000;
     Submitted(pipeline_->SubmitRegistration(
@@ -343,6 +344,7 @@ class ConformanceAdapter::Impl {
     job.response_json = std::move(request.body);
     job.expected.challenge = challenge;
     job.expected.requirements.user_verification_required = uv_required;
+    if (options_.metadata) job.expected.requirements.metadata = options_.metadata();
     // The tool sends "userHandle": "" for non-discoverable credentials; the
     // user was named in the options, so A6 checks the owner only.
     job.expected.user_handle = handle;

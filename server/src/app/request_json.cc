@@ -44,6 +44,33 @@ std::optional<RequestObject> RequestObject::Parse(std::string_view body) {
         }
         break;
       }
+      case simdjson::dom::element_type::OBJECT: {
+        member.kind = Member::Kind::kStringMap;
+        for (auto entry : simdjson::dom::object(field.value)) {
+          std::string_view text;
+          if (entry.value.get_string().get(text) == simdjson::SUCCESS) {
+            member.pairs.emplace_back(std::string(entry.key), std::string(text));
+            continue;
+          }
+          simdjson::dom::array values;
+          bool ok = entry.value.get_array().get(values) == simdjson::SUCCESS;
+          if (ok) {
+            for (auto element : values) {
+              if (element.get_string().get(text) != simdjson::SUCCESS) {
+                ok = false;
+                break;
+              }
+              member.pairs.emplace_back(std::string(entry.key), std::string(text));
+            }
+          }
+          if (!ok) {
+            member.kind = Member::Kind::kOther;
+            member.pairs.clear();
+            break;
+          }
+        }
+        break;
+      }
       default:
         break;
     }

@@ -7,21 +7,26 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace keystorm::server {
 
 // A flat view of one JSON object's string, bool, integer and string-array
-// members; anything else is kept as "present" only.  Parse fails (nullopt)
+// members, and of objects whose values are strings or arrays of strings
+// (kStringMap: flattened into name/value pairs in order, an array giving
+// one pair per element; identity-provider attributes look like that);
+// anything else is kept as "present" only.  Parse fails (nullopt)
 // unless the body is one JSON object (an empty body counts as {}).
 struct RequestObject {
   struct Member {
     std::string name;
-    enum class Kind { kString, kBool, kInteger, kStringArray, kOther } kind = Kind::kOther;
+    enum class Kind { kString, kBool, kInteger, kStringArray, kStringMap, kOther } kind = Kind::kOther;
     std::string text;
     bool boolean = false;
     int64_t integer = 0;
     std::vector<std::string> strings;
+    std::vector<std::pair<std::string, std::string>> pairs;  // kStringMap
   };
   std::vector<Member> members;
 

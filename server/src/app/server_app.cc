@@ -11,6 +11,8 @@
 #include <sstream>
 
 #include "keystorm/pipeline.h"
+#include "keystorm/policy/directory_input.h"
+#include "keystorm/policy/explain.h"
 #include "keystorm/policy/policy.h"
 #include "keystorm/policy/policy_store.h"
 #include "keystorm/server/admin_api.h"
@@ -23,10 +25,12 @@
 #include "keystorm/server/webauthn_service.h"
 #include "keystorm/storage/challenge_sealer.h"
 #include "keystorm/storage/rocks_store.h"
+#include "keystorm/storage/rocks_user_directory.h"
 #include "keystorm/trust_store.h"
 #include "keystorm/verifier.h"
 #include "keystorm/server/json_log.h"
 #include "keystorm/server/rate_limiter.h"
+#include "server_metadata.h"
 
 namespace keystorm::server {
 namespace {
@@ -88,10 +92,15 @@ class ServerApp::Impl {
   ServerConfig config;
   std::string admin_token_path;
   std::unique_ptr<storage::RocksCredentialStore> store;
+  // The directory the policy decides by: the caller's, else our own in the
+  // store's `directory` family (declared after the store: destroyed first).
+  std::unique_ptr<storage::RocksUserDirectory> own_directory;
+  UserDirectory* directory = nullptr;
   std::unique_ptr<policy::PolicyStore> policies;
   std::unique_ptr<ReloadableTrustStore> trust;
   std::unique_ptr<Verifier> verifier;
   std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<ServerMetadata> metadata;  // [metadata] only
   AppMetrics metrics;
   std::unique_ptr<RateLimiter> per_address;
   std::unique_ptr<RateLimiter> per_user;
@@ -126,6 +135,14 @@ class ServerApp::Impl {
     Status status = trust->Reload();
     if (status.ok()) *detail = "trust anchors reloaded";
     return status;
+  }
+
+  // The groups the running policy gives a directory user: stored plus
+  // mapped (the admin API shows them; the same mapping decides logins).
+  std::vector<std::string> EffectiveGroups(const DirectoryUser& user) {
+    policy::DirectoryPolicyInput input(user);
+    auto explained = policy::Explain(*policies->Current(), input.Get(NowMs() / 1000));
+    return explained ? explained.value().groups : user.groups;
   }
 
   void CollectPipelineAndStore(MetricsWriter& out) {
@@ -230,6 +247,11 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   auto store = storage::RocksCredentialStore::Open(store_config);
   if (!store) return store.error();
   impl->store = std::move(*store);
+  impl->directory = directory;
+  if (impl->directory == nullptr) {
+    impl->own_directory = std::make_unique<storage::RocksUserDirectory>(impl->store.get());
+    impl->directory = impl->own_directory.get();
+  }
   impl->verifier = std::make_unique<Verifier>(
       RelyingPartyConfig{.rp_id = config.rp_id, .origins = config.origins});
   PipelineOptions pipeline_options;
@@ -243,6 +265,13 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   auto audit = AuditLog::Open(ResolveDataPath(config, config.audit_log_file));
   if (!audit) return audit.error();
   impl->audit = std::move(*audit);
+
+  if (!config.metadata_blob_file.empty()) {
+    impl->metadata = std::make_unique<ServerMetadata>(
+        config.metadata_blob_file, config.metadata_root_file, impl->store.get(), impl->audit.get());
+    Status loaded = impl->metadata->LoadAtStart(now_ms / 1000);
+    if (!loaded.ok()) return loaded;
+  }
 
   auto per_address = RateLimiter::Create(
       RateLimiterOptions{.per_second = config.rate_per_address, .burst = config.burst_per_address});
@@ -272,7 +301,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   deps.policies = raw->policies.get();
   auto shared_sealer = std::make_shared<const storage::ChallengeSealer>(std::move(*sealer));
   deps.sealer = shared_sealer;
-  deps.directory = directory;
+  deps.directory = raw->directory;
   deps.events = [raw](const RequestEvent& event) {
     raw->metrics.Record(event);
     LogEvent(raw->log, event);
@@ -290,6 +319,11 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   if (raw->trust) {
     deps.trust_store = [raw] { return raw->trust->Current(); };
   }
+  std::function<std::shared_ptr<const MetadataBlob>()> current_metadata;
+  if (raw->metadata) {
+    current_metadata = [raw] { return raw->metadata->Current(); };
+  }
+  deps.metadata = current_metadata;
   impl->service = std::make_unique<WebAuthnService>(service_options, std::move(deps));
   impl->pages = std::make_unique<Pages>(
       PagesOptions{config.templates_dir, config.static_dir, config.product_name},
@@ -301,8 +335,17 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   admin_options.reload_trust_anchors = [raw](std::string* detail) {
     return raw->ReloadTrust(detail);
   };
-  // INTEGRATION HOOK: set admin_options.reload_metadata once the FIDO MDS
-  // branch lands (it answers 501 until then).
+  if (raw->metadata) {
+    // The re-check after a reload writes one audit entry per credential
+    // whose model the new BLOB revokes; the answer carries the counts.
+    admin_options.reload_metadata = [raw](std::string* detail) {
+      return raw->metadata->Reload(NowMs() / 1000, detail);
+    };
+  }
+  admin_options.directory = raw->directory;
+  admin_options.effective_groups = [raw](const DirectoryUser& user) {
+    return raw->EffectiveGroups(user);
+  };
   impl->admin = std::make_unique<AdminApi>(admin_options, raw->store.get(), raw->audit.get());
   if (config.conformance_enabled) {
     // A second, process-local key seals the challenges of ceremonies that
@@ -315,12 +358,17 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
     auto uv_sealer = storage::ChallengeSealer::Create({uv_key}, config.challenge_ttl_seconds * 1000);
     if (!uv_sealer) return uv_sealer.error();
     impl->conformance = std::make_unique<ConformanceAdapter>(
-        ConformanceAdapterOptions{config.rp_id, config.rp_name, config.ceremony_timeout_ms, nullptr},
+        ConformanceAdapterOptions{config.rp_id, config.rp_name, config.ceremony_timeout_ms, nullptr,
+                                  current_metadata},
         raw->store.get(), raw->pipeline.get(), shared_sealer,
         std::make_shared<const storage::ChallengeSealer>(std::move(*uv_sealer)));
   }
   impl->metrics.registry().AddCollector(
       [raw](MetricsWriter& out) { raw->CollectPipelineAndStore(out); });
+  if (raw->metadata) {
+    impl->metrics.registry().AddCollector(
+        [raw](MetricsWriter& out) { raw->metadata->Collect(out); });
+  }
   return std::unique_ptr<ServerApp>(new ServerApp(std::move(impl)));
 }
 

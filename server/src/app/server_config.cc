@@ -126,6 +126,9 @@ const std::map<std::string, std::map<std::string, KeyReader>>& Schema() {
       {"store", {{"path", String(&ServerConfig::store_path)}}},
       {"policy", {{"file", String(&ServerConfig::policy_file)}}},
       {"trust", {{"anchors_dir", String(&ServerConfig::trust_anchors_dir)}}},
+      {"metadata",
+       {{"blob_file", String(&ServerConfig::metadata_blob_file)},
+        {"root_file", String(&ServerConfig::metadata_root_file)}}},
       {"pipeline",
        {{"workers", SmallInteger(&ServerConfig::pipeline_workers, 0, 1024)},
         {"max_batch", Integer(&ServerConfig::pipeline_max_batch, 1, 65536)},
@@ -158,6 +161,11 @@ Status Validate(const ServerConfig& config) {
   if (config.trusted_backend_enabled && config.trusted_backend_secret_file.empty()) {
     return Status::InvalidArgument(
         "trusted_backend.secret_file: required when trusted_backend.enabled");
+  }
+  // One without the other cannot be checked (the BLOB needs its root) and is
+  // almost certainly a typo, so it is refused rather than ignored.
+  if (config.metadata_blob_file.empty() != config.metadata_root_file.empty()) {
+    return Status::InvalidArgument("metadata.blob_file and metadata.root_file: set both or neither");
   }
   for (char c : config.trusted_backend_header) {
     if (c >= 'A' && c <= 'Z') {

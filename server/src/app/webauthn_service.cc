@@ -9,6 +9,7 @@
 #include "keystorm/client_data.h"
 #include "keystorm/json_scratch.h"
 #include "keystorm/json_writer.h"
+#include "keystorm/policy/directory_input.h"
 #include "keystorm/policy/decision.h"
 #include "keystorm/policy/policy.h"
 #include "keystorm/server/api_error.h"
@@ -164,28 +165,20 @@ class WebAuthnService::Impl {
       status = deps_.directory->FindByName(username, &directory_user);
       if (!status.ok()) return status;
     }
-    std::vector<std::string_view> groups;
-    std::vector<policy::Attribute> attributes;
-    std::string_view email;
+    // Who the policy sees: the groups a trusted backend stated, else the
+    // directory's user (its attributes go through the policy's mappings,
+    // DirectoryPolicyInput), else a user without groups.
+    DirectoryUser subject;
     if (stated_groups) {
-      for (const std::string& group : *stated_groups) groups.push_back(group);
+      subject.groups = *stated_groups;
     } else if (directory_user) {
-      for (const std::string& group : directory_user->groups) groups.push_back(group);
-      for (const auto& [name, value] : directory_user->attributes) {
-        attributes.push_back(policy::Attribute{name, value});
-      }
-      email = directory_user->email;
+      subject = std::move(*directory_user);
     }
-    policy::PolicyInput input;
-    input.user = username;
-    input.email = email;
-    input.groups = groups;
-    input.attributes = attributes;
-    if (user) {
-      input.bypass_until = user->bypass_until;
-      input.must_reregister = user->must_reregister;
-    }
-    input.now = deps_.now_ms() / 1000;
+    subject.name = std::string(username);
+    policy::DirectoryPolicyInput policy_input(subject);
+    policy::PolicyInput input =
+        user ? policy_input.Get(deps_.now_ms() / 1000, user->bypass_until, user->must_reregister)
+             : policy_input.Get(deps_.now_ms() / 1000);
     std::shared_ptr<const policy::CompiledPolicy> compiled = deps_.policies->Current();
     policy::Decision decision = compiled->Decide(input);
 
@@ -475,6 +468,7 @@ class WebAuthnService::Impl {
     job.response_json = std::move(request.body);
     job.expected.challenge = challenge;
     job.expected.requirements = decision->requirements;
+    if (deps_.metadata) job.expected.requirements.metadata = deps_.metadata();
     job.user_handle = user_handle;
     job.now = deps_.now_ms() / 1000;
     auto done = [this, context, respond](RegistrationOutcome&& outcome) {
@@ -584,6 +578,7 @@ class WebAuthnService::Impl {
     job.response_json = std::move(request.body);
     job.expected.challenge = challenge;
     job.expected.requirements = decision->requirements;
+    if (deps_.metadata) job.expected.requirements.metadata = deps_.metadata();
     job.expected.user_handle = user_handle;
     auto done = [this, context, respond](AssertionOutcome&& outcome) {
       if (!outcome.status.ok()) return FinishInternal(context, respond, outcome.status);

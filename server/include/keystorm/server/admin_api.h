@@ -12,7 +12,17 @@
 //   POST /admin/v1/users/bypass/clear       {username}
 //   POST /admin/v1/policy/reload            re-read [policy].file
 //   POST /admin/v1/trust/reload             re-read [trust].anchors_dir
-//   POST /admin/v1/metadata/reload          FIDO MDS (hook; 501 until wired)
+//   POST /admin/v1/metadata/reload          re-read [metadata].blob_file and
+//                                           re-check the stored credentials
+//                                           (501 when [metadata] is not set)
+//   GET  /admin/v1/directory/users?username=U   the directory user, with the
+//                                           groups the policy's mappings add
+//   POST /admin/v1/directory/users          {username, displayName, email,
+//                                           groups[], attributes{}}: create or
+//                                           replace the user
+//   POST /admin/v1/directory/users/delete   {username}
+//   POST /admin/v1/directory/users/groups   {username, groups[]}: replace the
+//                                           groups, keep the rest
 //
 // Answers: 200 {"ok":true,...}; errors {"error":{"code","message"}} with
 // 401 unauthorized, 400 invalid_argument, 404 not_found, 500 internal_error.
@@ -22,11 +32,13 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "keystorm/credential_store.h"
 #include "keystorm/server/audit_log.h"
 #include "keystorm/server/http.h"
 #include "keystorm/status.h"
+#include "keystorm/user_directory.h"
 
 namespace keystorm::server {
 
@@ -38,9 +50,14 @@ struct AdminApiOptions {
   std::string token;  // required, non-empty
   ReloadHook reload_policy;
   ReloadHook reload_trust_anchors;
-  // INTEGRATION HOOK: FIDO metadata (MDS) reload, set once the metadata
-  // branch lands; while unset the endpoint answers 501.
+  // FIDO metadata (MDS) reload; while unset the endpoint answers 501.
   ReloadHook reload_metadata;
+  // The user directory the policy decides by; null: the directory endpoints
+  // answer 501.  Must outlive the AdminApi.
+  UserDirectory* directory = nullptr;
+  // Optional: the groups the running policy gives a user (stored plus
+  // mapped), shown by GET /admin/v1/directory/users.
+  std::function<std::vector<std::string>(const DirectoryUser&)> effective_groups;
   std::function<int64_t()> now_seconds;  // default: the system clock
 };
 

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "keystorm/credential_store.h"
+#include "keystorm/metadata.h"
 #include "keystorm/pipeline.h"
 #include "keystorm/server/http.h"
 #include "keystorm/storage/challenge_sealer.h"
@@ -35,6 +36,9 @@ struct ConformanceAdapterOptions {
   std::string rp_name;
   int64_t timeout_ms = 60'000;
   std::function<int64_t()> now_ms;  // default: the system clock
+  // Optional: the FIDO metadata in force, put into every job's Requirements
+  // (the conformance tool's MDS tests revoke models through it).
+  std::function<std::shared_ptr<const MetadataBlob>()> metadata;
 };
 
 class ConformanceAdapter {

@@ -30,8 +30,11 @@ namespace keystorm::server {
 class ServerApp {
  public:
   // Creates the data folder, generates the challenge key and admin token
-  // files when absent, opens the store and loads the policy.  `directory`
-  // (may be null) supplies groups; it must outlive the app.
+  // files when absent, opens the store and loads the policy and, when
+  // [metadata] names a BLOB, the FIDO metadata (a BLOB that fails its checks
+  // is an error: the server does not start).  `directory` supplies groups
+  // and must outlive the app; null: the app keeps its own directory in the
+  // store (storage::RocksUserDirectory), managed through the admin API.
   static Result<std::unique_ptr<ServerApp>> Create(const ServerConfig& config,
                                                    UserDirectory* directory);
   ~ServerApp();

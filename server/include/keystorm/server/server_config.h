@@ -55,6 +55,11 @@ struct ServerConfig {
   // [trust]
   std::string trust_anchors_dir;  // empty: attestation trust not required
 
+  // [metadata] FIDO MDS3 (engine metadata.h): a BLOB downloaded out of band
+  // and the root that signs it.  Both or neither; empty: no metadata checks.
+  std::string metadata_blob_file;
+  std::string metadata_root_file;  // PEM
+
   // [pipeline]
   int pipeline_workers = 0;  // 0: hardware concurrency
   int64_t pipeline_max_batch = 256;

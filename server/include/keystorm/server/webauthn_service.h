@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "keystorm/credential_store.h"
+#include "keystorm/metadata.h"
 #include "keystorm/pipeline.h"
 #include "keystorm/policy/policy_store.h"
 #include "keystorm/server/http.h"
@@ -94,6 +95,10 @@ struct WebAuthnServiceDeps {
   // Optional: the operator's attestation trust anchors, read per ceremony
   // (reloadable); used where the policy's profile names none.
   std::function<std::shared_ptr<const TrustStore>()> trust_store;
+  // Optional: the FIDO metadata in force (ReloadableMetadata::Current), read
+  // once per ceremony.  The snapshot travels in the job's Requirements, so a
+  // reload during the ceremony neither frees it nor changes its verdict.
+  std::function<std::shared_ptr<const MetadataBlob>()> metadata;
 };
 
 // What the policy decided for one login, copied out of the policy.
