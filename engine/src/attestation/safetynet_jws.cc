@@ -1,11 +1,10 @@
 #include "attestation/safetynet_jws.h"
 
-#include <openssl/base64.h>
-
 #include <string_view>
 
 #include "json_scratch_impl.h"
 #include "keystorm/base64url.h"
+#include "standard_base64.h"
 
 namespace keystorm::attestation::safetynet {
 namespace {
@@ -20,20 +19,6 @@ bool ParseObject(simdjson::dom::parser* parser, const Bytes& json, simdjson::dom
   // parse() copies the padded input into the parser, so `padded` may go.
   if (parser->parse(padded).get(root) != SUCCESS) return false;
   return root.get_object().get(*out) == SUCCESS && HasUniqueMembers(root, JsonScratch::kMaxDepth);
-}
-
-// RFC 7515 §4.1.6: x5c entries are standard base64 (with padding) DER.
-bool DecodeStandardBase64(std::string_view in, Bytes* out) {
-  size_t max_len = 0;
-  if (in.empty() || !EVP_DecodedLength(&max_len, in.size())) return false;
-  out->resize(max_len);
-  size_t len = 0;
-  if (!EVP_DecodeBase64(out->data(), &len, max_len, reinterpret_cast<const uint8_t*>(in.data()),
-                        in.size())) {
-    return false;
-  }
-  out->resize(len);
-  return len > 0;
 }
 
 bool ParseHeader(simdjson::dom::object header, Jws* out) {

@@ -8,7 +8,7 @@
 #include "json_scratch_impl.h"
 #include "keystorm/trust_store.h"
 #include "metadata/mds_date.h"
-#include "metadata/standard_base64.h"
+#include "standard_base64.h"
 
 namespace keystorm::metadata {
 namespace {

@@ -13,7 +13,7 @@
 #include "attestation/certificate.h"
 #include "json_scratch_impl.h"
 #include "keystorm/base64url.h"
-#include "metadata/standard_base64.h"
+#include "standard_base64.h"
 
 namespace keystorm::metadata {
 namespace {

@@ -1,8 +1,8 @@
-#include "metadata/standard_base64.h"
+#include "standard_base64.h"
 
 #include <openssl/base64.h>
 
-namespace keystorm::metadata {
+namespace keystorm {
 
 bool DecodeStandardBase64(std::string_view in, Bytes* out) {
   size_t max_len = 0;
@@ -17,4 +17,4 @@ bool DecodeStandardBase64(std::string_view in, Bytes* out) {
   return len > 0;
 }
 
-}  // namespace keystorm::metadata
+}  // namespace keystorm
