@@ -227,6 +227,7 @@ TEST(HttpReplay, ManyKeepAliveConnectionsCarryEveryLogin) {
   ASSERT_TRUE(r.has_value());
   EXPECT_TRUE(r->mismatches.empty());
   EXPECT_EQ(r->verdicts["ok"], 300u);
+  EXPECT_EQ(r->connections_held, 8u);
 }
 
 TEST(HttpReplay, NoServerIsUnavailable) {

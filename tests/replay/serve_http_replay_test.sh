@@ -53,7 +53,8 @@ r = json.load(open(sys.argv[1]))
 expected = {"ok": 1840, "challenge_unknown": 20, "malformed_request": 20,
             "origin_mismatch": 20, "rp_id_mismatch": 20, "sign_count_regression": 20,
             "signature_invalid": 20, "unknown_credential": 20, "user_not_verified": 20}
-if r["logins"] != 2000 or r["mode"] != "http" or r["verdicts"] != expected:
+if (r["logins"] != 2000 or r["mode"] != "http" or r["verdicts"] != expected
+        or r["connections_held"] != 16):
     sys.exit("unexpected report: logins %s, verdicts %s" % (r["logins"], json.dumps(r["verdicts"], sort_keys=True)))
 print("http replay: %d logins, verdicts %s" % (r["logins"], json.dumps(r["verdicts"], sort_keys=True)))
 PY

@@ -119,6 +119,8 @@ class Load {
       lane.queue.pop_front();
       lane.busy = true;
       lane.connection->Send(login);
+    } else {
+      MaybeFinish();
     }
   }
   void Connected(size_t c) {
@@ -197,9 +199,13 @@ class Load {
   // Once every login is released and no lane has work left, the connections
   // close and io_.run() returns.
   void MaybeFinish() {
-    if (next_ < bodies_.size()) return;
+    if (finished_ || next_ < bodies_.size()) return;
     for (const Lane& lane : lanes_) {
       if (lane.connection && (lane.busy || !lane.queue.empty())) return;
+    }
+    finished_ = true;  // closing fires the handlers of pending connects
+    for (Lane& lane : lanes_) {
+      if (lane.connection && lane.connected) ++held_;
     }
     for (Lane& lane : lanes_) {
       if (lane.connection) lane.connection->Close();
@@ -214,6 +220,7 @@ class Load {
     r.threads = options_.connections;
     r.logins = bodies_.size();
     r.offered_peak_per_s = options_.rate;
+    r.connections_held = held_;
     r.elapsed_s = std::chrono::duration<double>(last_done_ - start_).count();
     r.throughput_per_s = r.elapsed_s > 0 ? r.logins / r.elapsed_s : 0;
     r.completions_per_second = per_second_;
@@ -241,7 +248,8 @@ class Load {
   std::vector<uint32_t> per_second_;
   std::vector<size_t> pin_;
   std::vector<Lane> lanes_;
-  size_t next_ = 0, done_ = 0;
+  size_t next_ = 0, done_ = 0, held_ = 0;
+  bool finished_ = false;
   int connected_ = 0;
 };
 
