@@ -1,10 +1,13 @@
-// HTTP mode against a stand-in for `keystorm serve` (the real server is on
-// another branch): a loopback HTTP/1.1 keep-alive server that redeems the
-// sealed challenge (storage::RedeemChallengeText) and verifies through the
-// Pipeline, answering {"outcome":"<code>"}.  It checks the driver's half of
-// the contract: sealed challenges issued with the server's key, re-signed
-// bodies, replays reusing the spent challenge, keep-alive framing, and the
-// verdict check.
+// HTTP mode against a stand-in for `keystorm serve` that speaks its wire
+// protocol: a loopback HTTP/1.1 keep-alive server, one thread per
+// connection, that splits the challenge into seal and bound user handle,
+// redeems it (storage::RedeemChallenge) and verifies through the Pipeline,
+// answering 200 {"verified":true} or 401/400 {"error":{"code":...}}.  It
+// checks the driver's half of the contract (sealed, bound challenges issued
+// with the server's key, re-signed bodies, replays reusing the spent
+// challenge, keep-alive framing, the verdict check, and the order of
+// dependent logins over many connections).  The real server is driven by
+// tests/replay/serve_http_replay_test.sh.
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
@@ -13,6 +16,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "keystorm/base64url.h"
 #include "keystorm/bench/http_replay.h"
 #include "keystorm/client_data.h"
 #include "keystorm/corpus/corpus_generator.h"
@@ -110,8 +114,13 @@ class StandInServer {
       if (ec) return;
       std::string body(asio::buffers_begin(buffer.data()), asio::buffers_begin(buffer.data()) + length);
       buffer.consume(length);
-      std::string answer = "{\"outcome\":\"" + std::string(VerifyErrorName(Verify(body))) + "\"}";
-      std::string response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+      VerifyError verdict = Verify(body);
+      std::string answer = verdict == VerifyError::kOk
+                               ? std::string("{\"verified\":true}")
+                               : "{\"error\":{\"code\":\"" + std::string(VerifyErrorName(verdict)) +
+                                     "\",\"message\":\"no\"}}";
+      std::string status = verdict == VerifyError::kOk ? "200 OK" : "401 Unauthorized";
+      std::string response = "HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: " +
                              std::to_string(answer.size()) + "\r\n\r\n" + answer;
       asio::write(*socket, asio::buffer(response), ec);
       if (ec) return;
@@ -130,14 +139,21 @@ class StandInServer {
       return e;
     }
     std::string challenge(client_data.challenge);
+    Bytes decoded;
+    if (!Base64UrlDecode(challenge, &decoded) || decoded.size() < storage::kSealedChallengeBytes) {
+      return VerifyError::kChallengeUnknown;
+    }
+    ByteView sealed(decoded.data(), storage::kSealedChallengeBytes);
+    Bytes user_handle(decoded.begin() + storage::kSealedChallengeBytes, decoded.end());
     storage::ChallengeCheck check;
-    Status st = storage::RedeemChallengeText(*sealer_, &store_, challenge,
-                                             storage::CeremonyKind::kAuthentication, ByteView(),
-                                             NowMs(), &check);
+    Status st = storage::RedeemChallenge(*sealer_, &store_, sealed,
+                                         storage::CeremonyKind::kAuthentication, user_handle,
+                                         NowMs(), &check);
     if (!st.ok() || check != storage::ChallengeCheck::kOk) return VerifyError::kChallengeUnknown;
     AssertionJob job;
     job.response_json = body;
     job.expected.challenge = challenge;
+    job.expected.user_handle = user_handle;
     job.expected.requirements.user_verification_required = true;
     return pipeline_->SubmitAssertion(std::move(job)).get().verdict;
   }
@@ -171,14 +187,13 @@ TEST(HttpReplay, EveryFaultGetsItsCodeFromAServerThatSealsChallenges) {
   auto sealer = TestSealer();
   StandInServer server(corpus, sealer);
   Result<std::vector<std::string>> bodies =
-      PresignLogins(corpus, 0, SealedChallengeIssuer(sealer));
+      PresignLogins(corpus, 0, SealedChallengeIssuer(corpus, sealer));
   ASSERT_TRUE(bodies.has_value()) << bodies.error().ToString();
   HttpReplayOptions o;
   ASSERT_TRUE(ParseHttpUrl("http://127.0.0.1:" + std::to_string(server.port()), &o).ok());
-  // One connection: the order of a login and its replay (or its counter
-  // regression) is then the corpus's; with many connections it is not
-  // guaranteed (docs/corpus_format.md).
-  o.connections = 1;
+  // Many connections: pinning keeps a login before its replay and before
+  // its credential's counter regression (http_replay.h, "Order").
+  o.connections = 16;
   o.rate = 20000;
   Result<ReplayResult> r = RunHttpReplay(corpus, *bodies, o);
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
@@ -203,7 +218,7 @@ TEST(HttpReplay, ManyKeepAliveConnectionsCarryEveryLogin) {
   corpus::ReplayCorpus corpus = std::move(*made);
   auto sealer = TestSealer();
   StandInServer server(corpus, sealer);
-  Result<std::vector<std::string>> bodies = PresignLogins(corpus, 0, SealedChallengeIssuer(sealer));
+  Result<std::vector<std::string>> bodies = PresignLogins(corpus, 0, SealedChallengeIssuer(corpus, sealer));
   ASSERT_TRUE(bodies.has_value());
   HttpReplayOptions o;
   o.port = server.port();
@@ -212,6 +227,7 @@ TEST(HttpReplay, ManyKeepAliveConnectionsCarryEveryLogin) {
   ASSERT_TRUE(r.has_value());
   EXPECT_TRUE(r->mismatches.empty());
   EXPECT_EQ(r->verdicts["ok"], 300u);
+  EXPECT_EQ(r->connections_held, 8u);
 }
 
 TEST(HttpReplay, NoServerIsUnavailable) {

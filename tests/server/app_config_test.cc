@@ -14,6 +14,8 @@ TEST(ServerConfigTest, EmptyFileGivesTheDefaults) {
   EXPECT_EQ(config->origins, std::vector<std::string>{"http://localhost:8080"});
   EXPECT_FALSE(config->conformance_enabled);
   EXPECT_FALSE(config->trusted_backend_enabled);
+  EXPECT_EQ(config->max_connections, 10000);
+  EXPECT_EQ(config->max_connections_per_address, 256);
 }
 
 TEST(ServerConfigTest, ReadsEveryKind) {
@@ -22,6 +24,7 @@ TEST(ServerConfigTest, ReadsEveryKind) {
 public_listen = "0.0.0.0:9000"
 admin_listen = "[::1]:9001"
 io_threads = 4
+max_connections_per_address = 20000
 [webauthn]
 rp_id = "example.com"
 origins = ["https://example.com", "https://login.example.com"]
@@ -36,6 +39,7 @@ enabled = true
   EXPECT_EQ(config->public_listen.port, 9000);
   EXPECT_EQ(config->admin_listen.host, "::1");
   EXPECT_EQ(config->io_threads, 4);
+  EXPECT_EQ(config->max_connections_per_address, 20000);
   EXPECT_EQ(config->origins.size(), 2u);
   EXPECT_FALSE(config->open_registration);
   EXPECT_DOUBLE_EQ(config->rate_per_user, 0.5);
@@ -51,6 +55,7 @@ TEST(ServerConfigTest, RefusalsNameTheKey) {
            Case{"[server]\npublic_listn = \"a:1\"", "server.public_listn: unknown key"},
            Case{"[nope]\na = 1", "nope: unknown table"},
            Case{"[server]\nio_threads = \"4\"", "server.io_threads"},
+           Case{"[server]\nmax_connections = 0", "server.max_connections"},
            Case{"[server]\npublic_listen = \"localhost\"", "server.public_listen"},
            Case{"[server]\npublic_listen = \"h:70000\"", "server.public_listen"},
            Case{"[webauthn]\norigins = []", "webauthn.origins"},

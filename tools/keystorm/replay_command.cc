@@ -1,16 +1,17 @@
 // keystorm bench replay: a replay corpus against Keystorm (bench/replay).
 // Every verdict is checked first; any mismatch fails the run (exit 1, the
 // mismatches on stderr, no figures).  Then the JSON report on stdout.
-#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <iostream>
+#include <sstream>
 
 #include "commands.h"
 #include "keystorm/bench/http_replay.h"
 #include "keystorm/bench/p256_ceiling.h"
 #include "keystorm/bench/replay_driver.h"
 #include "keystorm/corpus/replay_corpus.h"
+#include "keystorm/server/secret_files.h"
 
 namespace keystorm::cli {
 namespace {
@@ -26,27 +27,22 @@ struct ReplayArgs {
   bench::ReplayOptions options;
 };
 
-// ASSUMPTION until `keystorm serve` is merged: the server's
-// challenge_key_file holds its issuing key as 64 hex digits (key id 1).
-// Only this function changes when the server fixes the format.
+// The server's challenge_key_file (server/src/app/secret_files.cc): one
+// "<key id> <64 hex>" a line, the first line issues.  Parsed by the server's
+// own parser, so the driver cannot drift from the server's format again.
 Result<std::shared_ptr<const storage::ChallengeSealer>> LoadChallengeKeyFile(
     const std::string& path) {
-  std::ifstream in(path);
-  std::string hex;
-  if (!in || !(in >> hex)) return Status::IOError("cannot read " + path);
-  storage::ChallengeKey key;
-  key.id = 1;
-  if (hex.size() != 2 * key.secret.size()) {
-    return Status::InvalidArgument(path + ": expected 64 hex digits");
-  }
-  for (size_t i = 0; i < key.secret.size(); ++i) {
-    unsigned value = 0;
-    if (std::sscanf(hex.c_str() + 2 * i, "%2x", &value) != 1) {
-      return Status::InvalidArgument(path + ": not hex");
-    }
-    key.secret[i] = static_cast<uint8_t>(value);
-  }
-  Result<storage::ChallengeSealer> sealer = storage::ChallengeSealer::Create({key}, 3600 * 1000);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IOError("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  // Only the issuing key is needed; the others are marked retired "now",
+  // which Issue ignores.
+  Result<std::vector<storage::ChallengeKey>> keys =
+      server::ParseChallengeKeys(text.str(), /*retired_at_ms=*/0);
+  if (!keys) return Status::InvalidArgument(path + ": " + std::string(keys.error().message()));
+  Result<storage::ChallengeSealer> sealer =
+      storage::ChallengeSealer::Create(std::move(*keys), 3600 * 1000);
   if (!sealer) return sealer.error();
   return std::make_shared<const storage::ChallengeSealer>(std::move(*sealer));
 }
@@ -68,7 +64,7 @@ Result<bench::ReplayResult> RunHttp(const corpus::ReplayCorpus& c, ReplayArgs& a
       LoadChallengeKeyFile(args.challenge_key_file);
   if (!sealer) return sealer.error();
   Result<std::vector<std::string>> bodies =
-      bench::PresignLogins(c, o.limit, bench::SealedChallengeIssuer(*sealer));
+      bench::PresignLogins(c, o.limit, bench::SealedChallengeIssuer(c, *sealer));
   if (!bodies) return bodies.error();
   Result<bench::ReplayResult> r = bench::RunHttpReplay(c, *bodies, o);
   if (r) r->machine = bench::MachineDescription();
@@ -148,8 +144,8 @@ void AddBenchReplayCommand(CLI::App* bench, int* exit_code) {
                      "Ceiling rounds (median)");
   replay->add_option("--json", a.json_out, "Also write the JSON report here");
   replay->add_option("--http", a.http,
-                     "Drive `keystorm serve` at http://host:port instead (untested until the "
-                     "server is merged; docs/corpus_format.md)");
+                     "Drive `keystorm serve` at http://host:port instead (docs/corpus_format.md, "
+                     "\"HTTP mode\")");
   replay->add_option("--challenge-key-file", a.challenge_key_file,
                      "HTTP mode: the server's challenge key file");
   replay->add_option("--connections", a.connections, "HTTP mode: keep-alive connections");

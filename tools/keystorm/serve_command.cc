@@ -24,11 +24,14 @@ struct ServeArgs {
   int drain_seconds = 10;
 };
 
-server::ListenerOptions Listener(std::string name, const server::ListenAddress& address) {
+server::ListenerOptions Listener(std::string name, const server::ListenAddress& address,
+                                 const server::ServerConfig& config) {
   server::ListenerOptions options;
   options.name = std::move(name);
   options.address = address.host == "localhost" ? "127.0.0.1" : address.host;
   options.port = address.port;
+  options.max_connections = static_cast<size_t>(config.max_connections);
+  options.max_connections_per_address = static_cast<size_t>(config.max_connections_per_address);
   return options;
 }
 
@@ -52,18 +55,18 @@ int Serve(const ServeArgs& args) {
     return 1;
   }
   server::HttpServer http(config.io_threads);
-  auto public_port = http.AddListener(Listener("public", config.public_listen), (*app)->PublicRouter());
+  auto public_port = http.AddListener(Listener("public", config.public_listen, config), (*app)->PublicRouter());
   if (!public_port) {
     std::cerr << "keystorm serve: public listener: " << public_port.error().ToString() << "\n";
     return 1;
   }
-  auto admin_port = http.AddListener(Listener("admin", config.admin_listen), (*app)->AdminRouter());
+  auto admin_port = http.AddListener(Listener("admin", config.admin_listen, config), (*app)->AdminRouter());
   if (!admin_port) {
     std::cerr << "keystorm serve: admin listener: " << admin_port.error().ToString() << "\n";
     return 1;
   }
   auto management_port =
-      http.AddListener(Listener("management", config.management_listen), (*app)->ManagementRouter());
+      http.AddListener(Listener("management", config.management_listen, config), (*app)->ManagementRouter());
   if (!management_port) {
     std::cerr << "keystorm serve: management listener: " << management_port.error().ToString()
               << "\n";

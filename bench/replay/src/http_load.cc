@@ -1,15 +1,18 @@
 // HTTP mode, the timed step: an open-loop load generator over keep-alive
 // connections (Boost.Asio, one io_context thread; plain TCP on loopback).
 //
-// A timer releases each login at its scheduled time into a FIFO; an idle
-// connection takes the oldest released login.  Latency runs from the
-// scheduled time, so waiting for a free connection counts (no coordinated
-// omission).  Each connection has one request in flight (HTTP/1.1 without
-// pipelining), so `connections` bounds the concurrency the server sees.
+// A timer releases each login at its scheduled time into the queue of the
+// connection it is pinned to (http_replay.h, "Order"); a connection sends
+// the oldest login of its queue when its previous answer is in.  Latency
+// runs from the scheduled time, so waiting in the queue counts (no
+// coordinated omission).  One request in flight per connection (HTTP/1.1
+// without pipelining), so `connections` bounds the server's concurrency.
 #include <boost/asio.hpp>
 
 #include <chrono>
 #include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 
 #include "keystorm/bench/http_replay.h"
@@ -22,32 +25,54 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-// The outcome code in the answer: the value of "outcome", or "" if absent.
-std::string OutcomeOf(std::string_view body) {
-  constexpr std::string_view kKey = "\"outcome\"";
-  size_t at = body.find(kKey);
+// The value of the first string member `key` after `from`, or "".
+std::string StringMember(std::string_view body, std::string_view key, size_t from = 0) {
+  std::string quoted = "\"" + std::string(key) + "\"";
+  size_t at = body.find(quoted, from);
   if (at == std::string_view::npos) return "";
-  size_t open = body.find('"', body.find(':', at + kKey.size()) + 1);
+  size_t colon = body.find(':', at + quoted.size());
+  size_t open = colon == std::string_view::npos ? colon : body.find('"', colon + 1);
   size_t close = open == std::string_view::npos ? open : body.find('"', open + 1);
   if (close == std::string_view::npos) return "";
   return std::string(body.substr(open + 1, close - open - 1));
+}
+
+// The server's verdict as an outcome code (webauthn_service.cc): 200 with
+// "verified":true is "ok"; an error status carries {"error":{"code":...}}.
+// A 5xx (overloaded, internal) is a system failure, never a verdict.
+std::string VerdictOf(int status, std::string_view body) {
+  if (status == 200) {
+    return body.find("\"verified\":true") != std::string_view::npos ? "ok"
+                                                                     : "200 without verified:true";
+  }
+  size_t error = body.find("\"error\"");
+  std::string code = error == std::string_view::npos ? "" : StringMember(body, "code", error);
+  if (status >= 500) return "system: HTTP " + std::to_string(status) + " " + code;
+  if (code.empty()) return "HTTP " + std::to_string(status) + " without an error code";
+  return code;
 }
 
 class Load;
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::io_context& io, Load* load) : socket_(io), load_(load) {}
+  Connection(asio::io_context& io, Load* load, size_t index)
+      : socket_(io), load_(load), index_(index) {}
   void Start(const tcp::resolver::results_type& endpoints);
   void Send(size_t login);
+  void Close() {
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+  }
 
  private:
   void ReadHead();
-  void ReadBody(size_t content_length);
+  void ReadBody(int status, size_t content_length);
   void Fail(const std::string& why);
 
   tcp::socket socket_;
   Load* load_;
+  size_t index_;
   std::string request_;
   asio::streambuf buffer_;
   size_t login_ = 0;
@@ -58,7 +83,10 @@ class Load {
   Load(const corpus::ReplayCorpus& corpus, const std::vector<std::string>& bodies,
        const HttpReplayOptions& options)
       : corpus_(corpus), bodies_(bodies), options_(options), timer_(io_),
-        scheduled_(bodies.size()), verdicts_(bodies.size()), latency_us_(bodies.size(), 0) {}
+        scheduled_(bodies.size()), verdicts_(bodies.size()), latency_us_(bodies.size(), 0),
+        pin_(bodies.size()), lanes_(static_cast<size_t>(options.connections)) {
+    PinLogins();
+  }
 
   Result<ReplayResult> Run() {
     tcp::resolver resolver(io_);
@@ -72,9 +100,9 @@ class Load {
                                    std::chrono::duration<double, std::micro>(
                                        corpus_.logins[i].arrival_us * scale));
     }
-    for (int c = 0; c < options_.connections; ++c) {
-      auto conn = std::make_shared<Connection>(io_, this);
-      conn->Start(endpoints);
+    for (size_t c = 0; c < lanes_.size(); ++c) {
+      lanes_[c].connection = std::make_shared<Connection>(io_, this, c);
+      lanes_[c].connection->Start(endpoints);
     }
     ReleaseDue();
     io_.run();
@@ -82,17 +110,31 @@ class Load {
     return Report();
   }
 
-  // Called by a connection that is ready for its next request.
-  void Idle(std::shared_ptr<Connection> conn) {
-    if (!released_.empty()) {
-      size_t login = released_.front();
-      released_.pop_front();
-      conn->Send(login);
-    } else if (next_ < bodies_.size()) {
-      idle_.push_back(std::move(conn));
-    }  // else: everything sent; the connection closes when dropped
+  // Called by connection `c` once connected, and after each answer.
+  void Ready(size_t c) {
+    Lane& lane = lanes_[c];
+    lane.busy = false;
+    if (!lane.queue.empty()) {
+      size_t login = lane.queue.front();
+      lane.queue.pop_front();
+      lane.busy = true;
+      lane.connection->Send(login);
+    } else {
+      MaybeFinish();
+    }
   }
-  void Connected() { ++connected_; }
+  void Connected(size_t c) {
+    ++connected_;
+    lanes_[c].connected = true;
+    Ready(c);
+  }
+  // A lost connection: its queued logins stay unanswered ("no answer").
+  void Lost(size_t c) {
+    lanes_[c].busy = true;  // never sends again
+    lanes_[c].queue.clear();
+    lanes_[c].connection.reset();
+    MaybeFinish();
+  }
   void Done(size_t login, std::string verdict) {
     verdicts_[login] = std::move(verdict);
     latency_us_[login] = std::chrono::duration<double, std::micro>(Clock::now() - scheduled_[login]).count();
@@ -102,33 +144,72 @@ class Load {
         std::chrono::duration_cast<std::chrono::seconds>(last_done_ - start_).count());
     if (per_second_.size() <= second) per_second_.resize(second + 1, 0);
     ++per_second_[second];
-    if (done_ == bodies_.size()) {
-      for (auto& c : idle_) c.reset();
-      idle_.clear();
-    }
+    MaybeFinish();
   }
   const std::string& Body(size_t login) const { return bodies_[login]; }
   const HttpReplayOptions& options() const { return options_; }
 
  private:
+  struct Lane {
+    std::shared_ptr<Connection> connection;
+    std::deque<size_t> queue;  // released, not yet sent, in arrival order
+    bool connected = false;
+    bool busy = false;  // a request in flight (or not connected yet)
+  };
+
+  // The lane of every login: by credential id, except that a replayed
+  // challenge follows the login that first spent it.
+  void PinLogins() {
+    std::hash<std::string_view> hash;
+    std::map<std::array<uint8_t, 32>, size_t> first_use;
+    for (size_t i = 0; i < bodies_.size(); ++i) {
+      const corpus::CorpusLogin& login = corpus_.logins[i];
+      auto spent = first_use.find(login.challenge);
+      if (login.fault == corpus::Fault::kReplayedChallenge && spent != first_use.end()) {
+        pin_[i] = pin_[spent->second];
+        continue;
+      }
+      first_use.emplace(login.challenge, i);
+      const Bytes& id = corpus_.CredentialOf(login).credential_id;
+      pin_[i] = hash(std::string_view(reinterpret_cast<const char*>(id.data()), id.size())) %
+                lanes_.size();
+    }
+  }
+
   // Releases every login whose time has come, then sleeps until the next.
   void ReleaseDue() {
     Clock::time_point now = Clock::now();
     while (next_ < bodies_.size() && scheduled_[next_] <= now) {
-      released_.push_back(next_++);
-    }
-    while (!released_.empty() && !idle_.empty()) {
-      auto conn = std::move(idle_.back());
-      idle_.pop_back();
-      size_t login = released_.front();
-      released_.pop_front();
-      conn->Send(login);
+      size_t login = next_++;
+      Lane& lane = lanes_[pin_[login]];
+      if (lane.connection == nullptr) continue;  // lost: stays unanswered
+      lane.queue.push_back(login);
+      if (lane.connected && !lane.busy) Ready(pin_[login]);
     }
     if (next_ < bodies_.size()) {
       timer_.expires_at(scheduled_[next_]);
       timer_.async_wait([this](const boost::system::error_code& e) {
         if (!e) ReleaseDue();
       });
+    } else {
+      MaybeFinish();
+    }
+  }
+
+  // Once every login is released and no lane has work left, the connections
+  // close and io_.run() returns.
+  void MaybeFinish() {
+    if (finished_ || next_ < bodies_.size()) return;
+    for (const Lane& lane : lanes_) {
+      if (lane.connection && (lane.busy || !lane.queue.empty())) return;
+    }
+    finished_ = true;  // closing fires the handlers of pending connects
+    for (Lane& lane : lanes_) {
+      if (lane.connection && lane.connected) ++held_;
+    }
+    for (Lane& lane : lanes_) {
+      if (lane.connection) lane.connection->Close();
+      lane.connection.reset();
     }
   }
 
@@ -139,6 +220,7 @@ class Load {
     r.threads = options_.connections;
     r.logins = bodies_.size();
     r.offered_peak_per_s = options_.rate;
+    r.connections_held = held_;
     r.elapsed_s = std::chrono::duration<double>(last_done_ - start_).count();
     r.throughput_per_s = r.elapsed_s > 0 ? r.logins / r.elapsed_s : 0;
     r.completions_per_second = per_second_;
@@ -164,9 +246,10 @@ class Load {
   std::vector<std::string> verdicts_;
   std::vector<double> latency_us_;
   std::vector<uint32_t> per_second_;
-  std::deque<size_t> released_;
-  std::vector<std::shared_ptr<Connection>> idle_;
-  size_t next_ = 0, done_ = 0;
+  std::vector<size_t> pin_;
+  std::vector<Lane> lanes_;
+  size_t next_ = 0, done_ = 0, held_ = 0;
+  bool finished_ = false;
   int connected_ = 0;
 };
 
@@ -174,10 +257,9 @@ void Connection::Start(const tcp::resolver::results_type& endpoints) {
   auto self = shared_from_this();
   asio::async_connect(socket_, endpoints,
                       [self](const boost::system::error_code& ec, const tcp::endpoint&) {
-                        if (ec) return;  // this connection is lost; the others carry on
+                        if (ec) return self->load_->Lost(self->index_);
                         self->socket_.set_option(tcp::no_delay(true));
-                        self->load_->Connected();
-                        self->load_->Idle(self);
+                        self->load_->Connected(self->index_);
                       });
 }
 
@@ -204,38 +286,36 @@ void Connection::ReadHead() {
                            std::string head(asio::buffers_begin(self->buffer_.data()),
                                             asio::buffers_begin(self->buffer_.data()) + head_len);
                            self->buffer_.consume(head_len);
-                           if (head.rfind("HTTP/1.1 5", 0) == 0) {
-                             return self->Fail("server error: " + head.substr(0, head.find('\r')));
-                           }
+                           // "HTTP/1.1 200 OK": the status is at offset 9.
+                           int status = head.size() > 12 ? std::atoi(head.c_str() + 9) : 0;
                            size_t length = 0;
                            for (std::string key : {"Content-Length:", "content-length:"}) {
                              size_t at = head.find(key);
                              if (at != std::string::npos) length = std::stoul(head.substr(at + key.size()));
                            }
-                           self->ReadBody(length);
+                           self->ReadBody(status, length);
                          });
 }
 
-void Connection::ReadBody(size_t content_length) {
+void Connection::ReadBody(int status, size_t content_length) {
   auto self = shared_from_this();
   size_t have = buffer_.size();
   size_t need = content_length > have ? content_length - have : 0;
   asio::async_read(socket_, buffer_, asio::transfer_exactly(need),
-                   [self, content_length](const boost::system::error_code& ec, size_t) {
+                   [self, status, content_length](const boost::system::error_code& ec, size_t) {
                      if (ec) return self->Fail("read body: " + ec.message());
                      std::string body(asio::buffers_begin(self->buffer_.data()),
                                       asio::buffers_begin(self->buffer_.data()) + content_length);
                      self->buffer_.consume(content_length);
-                     std::string outcome = OutcomeOf(body);
-                     self->load_->Done(self->login_, outcome.empty() ? "no outcome in answer" : outcome);
-                     self->load_->Idle(self);
+                     self->load_->Done(self->login_, VerdictOf(status, body));
+                     self->load_->Ready(self->index_);
                    });
 }
 
 void Connection::Fail(const std::string& why) {
+  Close();  // this connection is gone; the others carry on
+  load_->Lost(index_);
   load_->Done(login_, "system: " + why);
-  boost::system::error_code ignored;
-  socket_.close(ignored);  // this connection is gone; the others carry on
 }
 
 }  // namespace

@@ -50,6 +50,9 @@ Status ImportCorpusIntoStore(const corpus::ReplayCorpus& corpus, const std::stri
   if (std::filesystem::exists(db_dir, ec) && !std::filesystem::is_empty(db_dir, ec)) {
     return Status::InvalidArgument(db_dir + " is not empty");
   }
+  // The server's data folder may not exist yet (serve creates the rest).
+  std::filesystem::create_directories(db_dir, ec);
+  if (ec) return Status::IOError(db_dir + ": " + ec.message());
   storage::StoreConfig config;
   config.path = db_dir;
   config.challenge_sweep_interval_ms = 0;
@@ -88,11 +91,18 @@ Status ImportCorpusIntoStore(const corpus::ReplayCorpus& corpus, const std::stri
   return Status::Ok();
 }
 
-ChallengeIssuer SealedChallengeIssuer(std::shared_ptr<const storage::ChallengeSealer> sealer) {
-  return [sealer](const corpus::CorpusLogin&) -> Result<std::string> {
+ChallengeIssuer SealedChallengeIssuer(const corpus::ReplayCorpus& corpus,
+                                      std::shared_ptr<const storage::ChallengeSealer> sealer) {
+  return [&corpus, sealer](const corpus::CorpusLogin& login) -> Result<std::string> {
+    // The user the login is for, as /v1/login/start names it: the handle of
+    // the credential that signs (an unregistered credential's handle belongs
+    // to no account, so the server answers unknown_credential).
+    const Bytes& user_handle = corpus.CredentialOf(login).user_handle;
     Result<Bytes> challenge =
-        sealer->Issue(storage::CeremonyKind::kAuthentication, ByteView(), NowMs());
+        sealer->Issue(storage::CeremonyKind::kAuthentication, user_handle, NowMs());
     if (!challenge) return challenge.error();
+    // The server's wire form: the seal, then the handle it is bound to.
+    challenge->insert(challenge->end(), user_handle.begin(), user_handle.end());
     return Base64UrlEncode(*challenge);
   };
 }

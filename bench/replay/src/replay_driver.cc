@@ -421,6 +421,7 @@ std::string ReplayJson(const ReplayResult& r) {
   w.EndObject();
   w.Key("mismatches").Uint(r.mismatches.size());
   w.Key("backpressure").Uint(r.backpressure);
+  if (r.mode == "http") w.Key("connections_held").Uint(r.connections_held);
   w.Key("cpu_user_s").Double(r.cpu_user_s);
   w.Key("cpu_system_s").Double(r.cpu_system_s);
   w.Key("cpu_us_per_login").Double(r.logins ? (r.cpu_user_s + r.cpu_system_s) * 1e6 / r.logins : 0);

@@ -4,7 +4,10 @@
 #      against the RocksDB store (synced writes), as fast as it goes: any
 #      verdict that differs from the corpus fails the step;
 #   2. the same corpus paced on its storm timeline (latency under load);
-#   3. the peers (python-fido2, SimpleWebAuthn) on the same logins, if node
+#   3. HTTP mode: the same corpus against the real `keystorm serve` on
+#      loopback (bench/replay/config/serve_bench.toml, a fresh data folder);
+#      a verdict mismatch fails the step;
+#   4. the peers (python-fido2, SimpleWebAuthn) on the same logins, if node
 #      and the pinned package are available: a verdict mismatch fails.
 # Figures, and the ratio to the P-256 ceiling measured in the same run, are
 # printed, never asserted: CI machines are shared.
@@ -45,6 +48,50 @@ for replay_mode in fast paced; do
     failed=$((failed + 1))
   fi
 done
+
+ks_log "replay: sample corpus over HTTP against keystorm serve (16 connections)"
+replay_http() {
+  local data="$replay_tmp/http-data" port="" pid rc
+  "$replay_bin" bench replay --corpus "$replay_corpus" --prepare-server-db "$data/store" 2>/dev/null ||
+    return 1
+  # From the source root: the bench config names its policy file relative to it.
+  (cd "$KS_ROOT" && exec "$replay_bin" serve --config bench/replay/config/serve_bench.toml \
+    --data "$data" --drain-seconds 1 >"$replay_tmp/serve.out" 2>"$replay_tmp/serve.err") &
+  pid=$!
+  for _ in $(seq 1 100); do
+    port=$(sed -n 's|.*demo: *http://localhost:\([0-9]*\)/login.*|\1|p' "$replay_tmp/serve.out" 2>/dev/null)
+    [ -n "$port" ] && break
+    sleep 0.1
+  done
+  rc=1
+  if [ -n "$port" ]; then
+    "$replay_bin" bench replay --corpus "$replay_corpus" --http "http://127.0.0.1:$port" \
+      --challenge-key-file "$data/challenge.key" --connections 16 \
+      --json "$replay_tmp/http.json" >/dev/null
+    rc=$?
+  fi
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  return "$rc"
+}
+set +e
+replay_http
+replay_rc=$?
+set -e
+if [ "$replay_rc" -eq 0 ]; then
+  /usr/bin/python3 - "$replay_tmp/http.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+l = r["latency_us"]
+print("  %d logins over %d connections: %.0f/s, p50 %.0f us, p99 %.0f us; verdicts %s"
+      % (r["logins"], r["threads"], r["throughput_per_s"], l["p50"], l["p99"],
+         json.dumps(r["verdicts"], sort_keys=True)))
+PY
+  passed=$((passed + 1))
+else
+  echo "replay (http) FAILED (exit $replay_rc)" >&2
+  failed=$((failed + 1))
+fi
 
 ks_log "replay: peers on the sample corpus (single-threaded, same logins)"
 if command -v node >/dev/null && command -v npm >/dev/null; then

@@ -33,6 +33,11 @@ struct ServerConfig {
   std::string static_dir;     // empty: server/static
   std::string data_dir = "keystorm-data";  // relative paths below resolve here
   bool trust_forwarded_for = false;  // client address from X-Forwarded-For (behind an LB)
+  // Open connections per listener, in all and per client address (beyond:
+  // 503 and close).  The defaults are ListenerOptions'; a load balancer or a
+  // load generator on one address needs the per-address one raised.
+  int64_t max_connections = 10000;
+  int64_t max_connections_per_address = 256;
 
   // [webauthn]
   std::string rp_id = "localhost";

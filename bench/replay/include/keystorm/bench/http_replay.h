@@ -1,15 +1,18 @@
 // HTTP mode of the replay (`keystorm bench replay --http URL`): the corpus
 // against a running `keystorm serve` over loopback keep-alive connections.
 //
-// NOT WIRED YET: the server is built on another branch.  What this assumes
-// of it (docs/corpus_format.md, "HTTP mode"):
-//   - POST {path} (default /v1/authentication/verify) takes a W3C
-//     AuthenticationResponseJSON body and answers a JSON object carrying
-//     "outcome":"<code>" (SCHEMA.md codes; "ok" when verified);
-//   - its challenges are sealed by storage::ChallengeSealer with the keys of
-//     its challenge_key_file, and it redeems them single-use itself;
-//   - it opens a RocksDB directory into which ImportCorpusIntoStore wrote the
-//     corpus's users and credentials before it started.
+// What it relies on of the server (server/src/app/webauthn_service.cc;
+// docs/corpus_format.md, "HTTP mode"):
+//   - POST {path} (default /v1/authentication/verify) takes a plain W3C
+//     AuthenticationResponseJSON; the challenge is read from clientDataJSON;
+//   - it answers 200 {"verified":true,...}, or an error status with
+//     {"error":{"code":"<SCHEMA.md code>","message":...}};
+//   - its challenges are the 95-byte seal (storage::ChallengeSealer, keys
+//     from its challenge_key_file) followed by the user handle the seal is
+//     bound to, and it redeems them single-use itself;
+//   - it opens the RocksDB directory <data dir>/<[store].path> into which
+//     ImportCorpusIntoStore wrote the corpus's users and credentials before
+//     it started.
 // The three steps are separate so that each can be adapted to the server as
 // merged without touching the others.
 #ifndef KEYSTORM_BENCH_HTTP_REPLAY_H_
@@ -52,9 +55,13 @@ Status ImportCorpusIntoStore(const corpus::ReplayCorpus& corpus, const std::stri
 // server's key.  Called in arrival order, once per login.
 using ChallengeIssuer = std::function<Result<std::string>(const corpus::CorpusLogin& login)>;
 
-// Issues unbound authentication challenges with `sealer` (which must hold the
-// server's keys) valid from now.
-ChallengeIssuer SealedChallengeIssuer(std::shared_ptr<const storage::ChallengeSealer> sealer);
+// Issues authentication challenges with `sealer` (which must hold the
+// server's issuing key), valid from now, in the server's wire form: the seal
+// bound to the user handle of the login's credential, then that handle (as
+// if the user had named themself at /v1/login/start).  `corpus` must outlive
+// the issuer.
+ChallengeIssuer SealedChallengeIssuer(const corpus::ReplayCorpus& corpus,
+                                      std::shared_ptr<const storage::ChallengeSealer> sealer);
 
 // Every login (or the first `limit`) re-signed over an issued challenge,
 // faults kept.  A replayed_challenge login reuses the challenge issued to the
@@ -65,6 +72,15 @@ Result<std::vector<std::string>> PresignLogins(const corpus::ReplayCorpus& corpu
 // Step 3: drives the server open-loop and checks every answer; the result
 // has the in-process report's shape (mode "http": no ceiling unless the
 // caller fills it).  Unavailable if no connection can be made.
+//
+// Order: the verdicts of counter_regression and replayed_challenge logins
+// depend on an earlier login being answered first.  Every login is pinned
+// to one connection (a hash of its credential id; a replayed_challenge
+// login to the connection of the login whose challenge it replays), each
+// connection has one request in flight and takes its logins in arrival
+// order, so any such pair is answered in corpus order with any number of
+// connections.  The price: a connection's queue waits for its own server
+// answer even when another connection is idle (latency counts it).
 Result<ReplayResult> RunHttpReplay(const corpus::ReplayCorpus& corpus,
                                    const std::vector<std::string>& bodies,
                                    const HttpReplayOptions& options);

@@ -75,6 +75,9 @@ struct ReplayResult {
   std::map<std::string, uint64_t> verdicts;  // outcome code -> count
   std::vector<ReplayMismatch> mismatches;    // all of them
   uint64_t backpressure = 0;  // Submit refused (Overloaded) and retried
+  // HTTP mode: keep-alive connections still open when the last answer came
+  // (every one of them was held through the run); 0 in process.
+  uint64_t connections_held = 0;
   double cpu_user_s = 0, cpu_system_s = 0;   // getrusage over the timed phase
   double ceiling_p256_per_s = 0;     // at `threads` threads, median
   double ceiling_p256_1t_per_s = 0;  // at one thread, median

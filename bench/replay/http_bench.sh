@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# One HTTP-mode replay against a fresh `keystorm serve` (docs/performance.md,
+# "HTTP mode against keystorm serve"): imports CORPUS into a temp data folder,
+# starts serve with bench/replay/config/serve_bench.toml (io_threads
+# overridden), replays, then prints the figures and the server's peak RSS
+# and CPU seconds.  Exit status: the replay's (1 on any verdict mismatch).
+#
+# usage: bench/replay/http_bench.sh KEYSTORM CORPUS CONNECTIONS RATE IO_THREADS OUT_JSON
+#   RATE 0: as fast as the connections allow (capacity); else the storm's
+#   peak in logins/s.  Run from the repository root.
+set -u
+keystorm=$(realpath "$1") corpus=$2 connections=$3 rate=$4 io_threads=$5 out=$6
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$keystorm" bench replay --corpus "$corpus" --prepare-server-db "$work/data/store" 2>/dev/null || exit 1
+sed "s/^io_threads = .*/io_threads = $io_threads/" bench/replay/config/serve_bench.toml >"$work/serve.toml"
+"$keystorm" serve --config "$work/serve.toml" --data "$work/data" --drain-seconds 1 \
+  >"$work/serve.out" 2>"$work/serve.err" &
+pid=$!
+port=""
+for _ in $(seq 1 100); do
+  port=$(sed -n 's|.*demo: *http://localhost:\([0-9]*\)/login.*|\1|p' "$work/serve.out" 2>/dev/null)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { cat "$work/serve.err" >&2; kill "$pid"; exit 1; }
+"$keystorm" bench replay --corpus "$corpus" --http "http://127.0.0.1:$port" \
+  --challenge-key-file "$work/data/challenge.key" --connections "$connections" --rate "$rate" \
+  --json "$out" >/dev/null 2>"$work/replay.err"
+rc=$?
+rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+cpu_s=$(awk '{print ($14 + $15) / 100}' "/proc/$pid/stat")
+kill -TERM "$pid"
+wait "$pid"
+if [ "$rc" -ne 0 ]; then tail -5 "$work/replay.err" >&2; exit "$rc"; fi
+/usr/bin/env python3 - "$out" "$rss_kb" "$cpu_s" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+l = r["latency_us"]
+print("%d connections (%d held), peak %s/s: %.0f/s, p50 %.1f ms, p99 %.1f ms; server peak RSS %.1f MB, %s CPU s"
+      % (r["threads"], r["connections_held"], r["offered_peak_per_s"] or "max", r["throughput_per_s"],
+         l["p50"] / 1000, l["p99"] / 1000, int(sys.argv[2]) / 1024, sys.argv[3]))
+PY
