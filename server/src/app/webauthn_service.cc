@@ -3,6 +3,8 @@
 #include <openssl/rand.h>
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <utility>
 
 #include "keystorm/base64url.h"
@@ -13,6 +15,7 @@
 #include "keystorm/policy/decision.h"
 #include "keystorm/policy/policy.h"
 #include "keystorm/server/api_error.h"
+#include "keystorm/storage/challenge_batcher.h"
 #include "keystorm/storage/challenge_redeem.h"
 #include "keystorm/webauthn_json.h"
 #include "request_json.h"
@@ -89,6 +92,7 @@ class WebAuthnService::Impl {
   Impl(WebAuthnServiceOptions options, WebAuthnServiceDeps deps)
       : options_(std::move(options)), deps_(std::move(deps)) {
     if (!deps_.now_ms) deps_.now_ms = SystemNowMs;
+    ledger_ = std::make_unique<storage::ChallengeBatcher>(deps_.store);
   }
 
   WebAuthnServiceOptions options_;
@@ -400,38 +404,42 @@ class WebAuthnService::Impl {
     Finish(context, respond, JsonResponse(json.str()), "ok", "");
   }
 
+  // What a verify handler does once its challenge is spent: the challenge as
+  // the client echoed it and the user handle it was bound to (empty if none).
+  using AfterRedeem = std::function<void(std::string challenge_text, Bytes user_handle)>;
+
   // Parses clientDataJSON far enough to find the challenge, splits it and
-  // redeems it.  Answers the client itself and returns false on failure.
-  bool RedeemFromClientData(const Context& context, const Responder& respond,
+  // redeems it through the ledger's group commit (ledger_), so that no
+  // request thread waits for the ledger's fsync.  `then` runs on the
+  // ledger's writer thread once the challenge is durably spent; every
+  // refusal is answered here.
+  void RedeemFromClientData(const Context& context, const Responder& respond,
                             ByteView client_data_json, storage::CeremonyKind kind,
-                            Ceremony ceremony, std::string* challenge_text, Bytes* user_handle) {
+                            Ceremony ceremony, AfterRedeem then) {
     thread_local JsonScratch scratch;
     CollectedClientData client_data;
     VerifyError verdict = ParseClientData(client_data_json, &scratch, &client_data);
     if (verdict != VerifyError::kOk) {
-      FinishVerdict(context, respond, verdict, ceremony, "clientDataJSON unreadable");
-      return false;
+      return FinishVerdict(context, respond, verdict, ceremony, "clientDataJSON unreadable");
     }
-    *challenge_text = std::string(client_data.challenge);
-    Bytes sealed;
-    if (!SplitChallenge(*challenge_text, &sealed, user_handle)) {
-      FinishVerdict(context, respond, VerifyError::kChallengeUnknown, ceremony,
-                    "challenge is not a sealed challenge");
-      return false;
+    std::string challenge_text(client_data.challenge);
+    Bytes sealed, user_handle;
+    if (!SplitChallenge(challenge_text, &sealed, &user_handle)) {
+      return FinishVerdict(context, respond, VerifyError::kChallengeUnknown, ceremony,
+                           "challenge is not a sealed challenge");
     }
-    storage::ChallengeCheck check = storage::ChallengeCheck::kOk;
-    Status status = storage::RedeemChallenge(*deps_.sealer, deps_.store, sealed, kind,
-                                             *user_handle, deps_.now_ms(), &check);
-    if (!status.ok()) {
-      FinishInternal(context, respond, status);
-      return false;
-    }
-    if (check != storage::ChallengeCheck::kOk) {
-      FinishVerdict(context, respond, VerifyError::kChallengeUnknown, ceremony,
-                    std::string("challenge ") + storage::ChallengeCheckName(check));
-      return false;
-    }
-    return true;
+    ledger_->Redeem(
+        *deps_.sealer, sealed, kind, user_handle, deps_.now_ms(),
+        [this, context, respond, ceremony, challenge_text = std::move(challenge_text),
+         user_handle, then = std::move(then)](Status status,
+                                              storage::ChallengeCheck check) mutable {
+          if (!status.ok()) return FinishInternal(context, respond, status);
+          if (check != storage::ChallengeCheck::kOk) {
+            return FinishVerdict(context, respond, VerifyError::kChallengeUnknown, ceremony,
+                                 std::string("challenge ") + storage::ChallengeCheckName(check));
+          }
+          then(std::move(challenge_text), std::move(user_handle));
+        });
   }
 
   void RegistrationVerify(HttpRequest&& request, Responder respond) {
@@ -443,13 +451,20 @@ class WebAuthnService::Impl {
       return FinishVerdict(context, respond, verdict, Ceremony::kRegistration, "envelope");
     }
     if (!Admit(context, respond)) return;
-    std::string challenge;
-    Bytes user_handle;
-    if (!RedeemFromClientData(context, respond, parsed.client_data_json,
-                              storage::CeremonyKind::kRegistration, Ceremony::kRegistration,
-                              &challenge, &user_handle)) {
-      return;
-    }
+    RedeemFromClientData(
+        context, respond, parsed.client_data_json, storage::CeremonyKind::kRegistration,
+        Ceremony::kRegistration,
+        [this, context, respond, body = std::move(request.body)](
+            std::string challenge, Bytes user_handle) mutable {
+          SubmitRegistration(std::move(context), respond, std::move(body), std::move(challenge),
+                             std::move(user_handle));
+        });
+  }
+
+  // The registration after its challenge is spent: the user, the policy,
+  // then the pipeline.
+  void SubmitRegistration(Context context, const Responder& respond, std::string body,
+                          std::string challenge, Bytes user_handle) {
     std::optional<UserRecord> user;
     Status status = deps_.store->LookupUserByHandle(user_handle, &user);
     if (!status.ok()) return FinishInternal(context, respond, status);
@@ -465,7 +480,7 @@ class WebAuthnService::Impl {
                            "registration refused: login action is " + decision->action);
     }
     RegistrationJob job;
-    job.response_json = std::move(request.body);
+    job.response_json = std::move(body);
     job.expected.challenge = challenge;
     job.expected.requirements = decision->requirements;
     if (deps_.metadata) job.expected.requirements.metadata = deps_.metadata();
@@ -542,22 +557,31 @@ class WebAuthnService::Impl {
       return FinishVerdict(context, respond, verdict, Ceremony::kAuthentication, "envelope");
     }
     if (!Admit(context, respond)) return;
-    std::string challenge;
-    Bytes bound_handle;
-    if (!RedeemFromClientData(context, respond, parsed.client_data_json,
-                              storage::CeremonyKind::kAuthentication, Ceremony::kAuthentication,
-                              &challenge, &bound_handle)) {
-      return;
-    }
+    RedeemFromClientData(
+        context, respond, parsed.client_data_json, storage::CeremonyKind::kAuthentication,
+        Ceremony::kAuthentication,
+        [this, context, respond, body = std::move(request.body),
+         response_user_handle = std::move(parsed.user_handle)](std::string challenge,
+                                                               Bytes bound_handle) mutable {
+          SubmitAssertion(std::move(context), respond, std::move(body), response_user_handle,
+                          std::move(challenge), std::move(bound_handle));
+        });
+  }
+
+  // The login after its challenge is spent: the account (A6), the policy,
+  // then the pipeline.
+  void SubmitAssertion(Context context, const Responder& respond, std::string body,
+                       const std::optional<Bytes>& response_user_handle, std::string challenge,
+                       Bytes bound_handle) {
     // A6: the user was identified before the ceremony (bound challenge), or
     // the discoverable credential names its owner (userHandle).
     Bytes user_handle = bound_handle;
     if (user_handle.empty()) {
-      if (!parsed.user_handle || parsed.user_handle->empty()) {
+      if (!response_user_handle || response_user_handle->empty()) {
         return FinishVerdict(context, respond, VerifyError::kUserHandleMismatch,
                              Ceremony::kAuthentication, "usernameless login without userHandle");
       }
-      user_handle = *parsed.user_handle;
+      user_handle = *response_user_handle;
     }
     std::optional<UserRecord> user;
     Status status = deps_.store->LookupUserByHandle(user_handle, &user);
@@ -575,7 +599,7 @@ class WebAuthnService::Impl {
                            "authentication refused: login action is " + decision->action);
     }
     AssertionJob job;
-    job.response_json = std::move(request.body);
+    job.response_json = std::move(body);
     job.expected.challenge = challenge;
     job.expected.requirements = decision->requirements;
     if (deps_.metadata) job.expected.requirements.metadata = deps_.metadata();
@@ -599,6 +623,10 @@ class WebAuthnService::Impl {
     Status submitted = deps_.pipeline->SubmitAssertion(std::move(job), std::move(done));
     if (!submitted.ok()) Refused(context, respond, submitted);
   }
+
+  // Last, so that it goes first: its destructor spends what is queued and
+  // runs those requests' continuations, which use everything above.
+  std::unique_ptr<storage::ChallengeBatcher> ledger_;
 };
 
 WebAuthnService::WebAuthnService(WebAuthnServiceOptions options, WebAuthnServiceDeps deps)
