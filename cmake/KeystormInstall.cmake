@@ -15,7 +15,29 @@ set(KEYSTORM_INSTALLED_LIBRARIES engine storage policy relying_party)
 foreach(library IN LISTS KEYSTORM_INSTALLED_LIBRARIES)
   # libkeystorm_engine.a, not libengine.a, in a shared lib/ folder.
   set_target_properties(${library} PROPERTIES OUTPUT_NAME keystorm_${library} EXPORT_NAME ${library})
+  # Only what the installed headers mark KEYSTORM_EXPORT (keystorm/export.h)
+  # is visible once these archives are linked into a shared object.
+  set_target_properties(${library} PROPERTIES CXX_VISIBILITY_PRESET hidden
+                                              VISIBILITY_INLINES_HIDDEN ON)
 endforeach()
+
+# keystorm_abi_check: the four archives, whole, in one shared object (not
+# installed), the way an integrator would ship them: BoringSSL and libdecaf
+# pulled in as needed and kept internal with --exclude-libs.
+# tools/setup/ci/43-visibility.sh checks its dynamic symbol table: the public
+# API is exported; BoringSSL, the other dependencies and the internals are not.
+add_library(keystorm_abi_check SHARED "${CMAKE_SOURCE_DIR}/tools/abi_check/abi_check.cc")
+target_link_options(keystorm_abi_check PRIVATE
+  "LINKER:--whole-archive"
+  "$<TARGET_FILE:engine>" "$<TARGET_FILE:storage>" "$<TARGET_FILE:policy>"
+  "$<TARGET_FILE:relying_party>"
+  "LINKER:--no-whole-archive"
+  "LINKER:--exclude-libs,libcrypto.a:libdecaf.a")
+# The same archives again, as targets: their dependencies, and the build order.
+target_link_libraries(keystorm_abi_check PRIVATE ${KEYSTORM_INSTALLED_LIBRARIES})
+set_target_properties(keystorm_abi_check PROPERTIES CXX_VISIBILITY_PRESET hidden
+                                                   VISIBILITY_INLINES_HIDDEN ON)
+_keystorm_common(keystorm_abi_check)
 
 install(TARGETS ${KEYSTORM_INSTALLED_LIBRARIES} EXPORT keystormTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -14,6 +14,7 @@
 #include "keystorm/bytes.h"
 #include "keystorm/cbor.h"
 #include "keystorm/cose_key.h"
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 #include "keystorm/verify_error.h"
 
@@ -21,11 +22,11 @@ namespace keystorm {
 
 // §6.5.4 attestation types.
 enum class AttestationType : uint8_t { kNone, kSelf, kBasic, kAttCA, kAnonCA };
-std::string_view AttestationTypeName(AttestationType type);
+KEYSTORM_EXPORT std::string_view AttestationTypeName(AttestationType type);
 
 // A set of trusted root certificates.  Immutable once built; share it between
 // threads through shared_ptr<const TrustAnchors>.
-class TrustAnchors {
+class KEYSTORM_EXPORT TrustAnchors {
  public:
   // Each entry is one DER certificate.
   static Result<std::shared_ptr<const TrustAnchors>> FromDer(const std::vector<Bytes>& certs);
@@ -48,7 +49,7 @@ class TrustAnchors {
 };
 
 // What the attestation format verified.
-struct AttestationStatementResult {
+struct KEYSTORM_EXPORT AttestationStatementResult {
   AttestationType type = AttestationType::kNone;
   // x5c as given, leaf first; views into the attestationObject, or into
   // owned_certificates when the statement carries them encoded.
@@ -60,7 +61,7 @@ struct AttestationStatementResult {
 
 // Choices the verification procedures of §8.4 and §8.5 leave to the relying
 // party.  The defaults are the strict ones.
-struct AttestationPolicy {
+struct KEYSTORM_EXPORT AttestationPolicy {
   // android-key: read origin and purpose from the union of teeEnforced and
   // softwareEnforced instead of teeEnforced alone (keys outside a TEE).
   bool android_key_allow_software_enforced = false;
@@ -76,7 +77,7 @@ struct AttestationPolicy {
   int64_t safetynet_timestamp_window_ms = 60 * 1000;
 };
 
-struct AttestationContext {
+struct KEYSTORM_EXPORT AttestationContext {
   const AuthenticatorData* auth_data = nullptr;
   ByteView client_data_hash;             // SHA-256(clientDataJSON)
   const PublicKey* credential_key = nullptr;
@@ -89,12 +90,12 @@ struct AttestationContext {
 // Returns kOk, kUnsupportedAttestationFormat, kAttestationInvalid or
 // kUnsupportedAlgorithm.  Writes *result only on kOk.
 // REQUIRES: ctx.auth_data carries attested credential data.
-VerifyError VerifyAttestationStatement(std::string_view fmt, CborRef att_stmt,
+KEYSTORM_EXPORT VerifyError VerifyAttestationStatement(std::string_view fmt, CborRef att_stmt,
                                        const AttestationContext& ctx,
                                        AttestationStatementResult* result);
 
 // True if Keystorm implements the statement format `fmt`.
-bool IsSupportedAttestationFormat(std::string_view fmt);
+KEYSTORM_EXPORT bool IsSupportedAttestationFormat(std::string_view fmt);
 
 }  // namespace keystorm
 

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "keystorm/bytes.h"
+#include "keystorm/export.h"
 #include "keystorm/verify_error.h"
 
 namespace keystorm {
@@ -23,14 +24,14 @@ enum AuthenticatorFlag : uint8_t {
 
 inline constexpr size_t kMaxCredentialIdLength = 1023;  // §7.1 step 25 (R25)
 
-struct AttestedCredentialData {
+struct KEYSTORM_EXPORT AttestedCredentialData {
   std::array<uint8_t, 16> aaguid{};
   ByteView credential_id;
   ByteView credential_public_key;  // one canonical CBOR COSE_Key
 };
 
 // Views into the buffer given to ParseAuthenticatorData.
-struct AuthenticatorData {
+struct KEYSTORM_EXPORT AuthenticatorData {
   ByteView raw;
   ByteView rp_id_hash;  // 32 bytes
   uint8_t flags = 0;
@@ -49,7 +50,7 @@ struct AuthenticatorData {
 // the extensions must be canonical CBOR.  Returns kOk, kMalformedCbor (CBOR
 // rules) or kMalformedAuthenticatorData (length, flag/content mismatch).
 // A credential ID longer than 1023 bytes still parses; R25 rejects it.
-VerifyError ParseAuthenticatorData(ByteView raw, AuthenticatorData* out);
+KEYSTORM_EXPORT VerifyError ParseAuthenticatorData(ByteView raw, AuthenticatorData* out);
 
 }  // namespace keystorm
 

@@ -12,15 +12,16 @@
 #include <string_view>
 
 #include "keystorm/bytes.h"
+#include "keystorm/export.h"
 
 namespace keystorm {
 
 // Appends the decoded bytes of `in` to *out.  On failure returns false and
 // leaves *out at its original size.
-bool Base64UrlDecode(std::string_view in, Bytes* out);
+KEYSTORM_EXPORT bool Base64UrlDecode(std::string_view in, Bytes* out);
 
 // Encodes without padding.
-std::string Base64UrlEncode(ByteView in);
+KEYSTORM_EXPORT std::string Base64UrlEncode(ByteView in);
 
 // The decoded length of a well-formed input (an upper bound otherwise).
 inline size_t Base64UrlDecodedSize(size_t encoded_len) { return encoded_len / 4 * 3 + 2; }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "keystorm/export.h"
+
 namespace keystorm {
 
 using Bytes = std::vector<uint8_t>;
@@ -27,7 +29,7 @@ inline bool Equal(ByteView a, ByteView b) {
 
 // Compares in time that depends only on the lengths, for secrets and
 // challenges.
-bool ConstantTimeEqual(ByteView a, ByteView b);
+KEYSTORM_EXPORT bool ConstantTimeEqual(ByteView a, ByteView b);
 
 }  // namespace keystorm
 

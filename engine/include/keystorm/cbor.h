@@ -22,10 +22,11 @@
 #include <vector>
 
 #include "keystorm/bytes.h"
+#include "keystorm/export.h"
 
 namespace keystorm {
 
-struct CborLimits {
+struct KEYSTORM_EXPORT CborLimits {
   uint32_t max_depth = 16;
   uint32_t max_items = 4096;
   // Enforce CTAP2 canonical key order.  WebAuthn requires it of COSE keys and
@@ -41,7 +42,7 @@ enum class CborType : uint8_t {
 class CborDocument;
 
 // A reference to one item of a CborDocument; cheap to copy.
-class CborRef {
+class KEYSTORM_EXPORT CborRef {
  public:
   CborRef() = default;
   bool valid() const { return doc_ != nullptr; }
@@ -78,7 +79,7 @@ class CborRef {
   uint32_t index_ = 0;
 };
 
-class CborDocument {
+class KEYSTORM_EXPORT CborDocument {
  public:
   // Parses `in`, which must hold exactly one item.  False if it is malformed
   // or breaks a rule above.

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "keystorm/bytes.h"
+#include "keystorm/export.h"
 #include "keystorm/verify_error.h"
 
 namespace keystorm {
@@ -13,7 +14,7 @@ namespace keystorm {
 class JsonScratch;
 
 // Views into the parser's storage: valid until the JsonScratch parses again.
-struct CollectedClientData {
+struct KEYSTORM_EXPORT CollectedClientData {
   std::string_view type;
   std::string_view challenge;
   std::string_view origin;
@@ -25,7 +26,7 @@ struct CollectedClientData {
 // no duplicate members, no trailing bytes, depth-limited; type, challenge and
 // origin must be strings; crossOrigin a boolean and topOrigin a string when
 // present.  Returns kOk or kMalformedClientData.
-VerifyError ParseClientData(ByteView json, JsonScratch* scratch, CollectedClientData* out);
+KEYSTORM_EXPORT VerifyError ParseClientData(ByteView json, JsonScratch* scratch, CollectedClientData* out);
 
 }  // namespace keystorm
 

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "keystorm/bytes.h"
+#include "keystorm/export.h"
 #include "keystorm/verify_error.h"
 
 // BoringSSL types, declared here so this header does not pull in BoringSSL.
@@ -45,16 +46,16 @@ enum class CoseAlgorithm : int32_t {
 enum class CoseKeyType : int32_t { kOKP = 1, kEC2 = 2, kRSA = 3, kAKP = 7 };
 
 // The name of an algorithm ("ES256"), or "unknown".
-std::string_view CoseAlgorithmName(int64_t alg);
+KEYSTORM_EXPORT std::string_view CoseAlgorithmName(int64_t alg);
 
 // True for every algorithm Keystorm can verify.
-bool IsImplementedAlgorithm(int64_t alg);
+KEYSTORM_EXPORT bool IsImplementedAlgorithm(int64_t alg);
 
 // Hash used by an algorithm's signature; also names the hash of packed/tpm
 // attestation statements.  Returns nullptr for unknown algorithms.
-const env_md_st* CoseAlgorithmDigest(int64_t alg);
+KEYSTORM_EXPORT const env_md_st* CoseAlgorithmDigest(int64_t alg);
 
-class PublicKey {
+class KEYSTORM_EXPORT PublicKey {
  public:
   // Parses one canonical CBOR COSE_Key filling all of `cose`.  Returns
   //   kMalformedCbor       CBOR that breaks the strict rules,
@@ -107,7 +108,7 @@ class PublicKey {
 
 // Verifies a signature made with `alg` by an X.509 certificate's key
 // (attestation statements).  The key type must match the algorithm.
-bool VerifyWithEvpKey(int64_t alg, const evp_pkey_st* key, ByteView part1, ByteView part2,
+KEYSTORM_EXPORT bool VerifyWithEvpKey(int64_t alg, const evp_pkey_st* key, ByteView part1, ByteView part2,
                       ByteView signature);
 
 }  // namespace keystorm

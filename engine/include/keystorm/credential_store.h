@@ -30,12 +30,13 @@
 #include <vector>
 
 #include "keystorm/bytes.h"
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 
 namespace keystorm {
 
 // R27: a stored credential record.
-struct CredentialRecord {
+struct KEYSTORM_EXPORT CredentialRecord {
   Bytes id;           // credential ID (unique across all users: R26)
   Bytes user_handle;  // the owning account
   Bytes public_key_cose;
@@ -52,7 +53,7 @@ struct CredentialRecord {
 };
 
 // A24: one verified assertion's state change, applied by CommitUpdates.
-struct CounterUpdate {
+struct KEYSTORM_EXPORT CounterUpdate {
   Bytes credential_id;
   uint32_t sign_count = 0;  // the authenticator's new signCount
   bool backup_state = false;
@@ -74,7 +75,7 @@ enum class CommitOutcome : uint8_t {
 // An account.  user_handle is WebAuthn's user.id (1-64 opaque bytes, from a
 // CSPRNG); name is the login name.  Both are unique; names are compared byte
 // for byte, so callers normalise (case, Unicode) before they store or look up.
-struct UserRecord {
+struct KEYSTORM_EXPORT UserRecord {
   Bytes user_handle;
   std::string name;
   std::string display_name;
@@ -96,7 +97,7 @@ enum class UserInsertOutcome : uint8_t {
 // One challenge to consume: the ledger identity of a sealed challenge (its
 // random part, see storage/include/keystorm/storage/challenge_sealer.h) and
 // when it expires.  The store remembers it until then.
-struct ChallengeUse {
+struct KEYSTORM_EXPORT ChallengeUse {
   ByteView id;            // 1-64 bytes
   int64_t expires_at_ms;  // unix milliseconds
 };
@@ -108,7 +109,7 @@ enum class ChallengeOutcome : uint8_t {
                  // horizon (so a swept entry stays refused if the clock steps back)
 };
 
-class CredentialStore {
+class KEYSTORM_EXPORT CredentialStore {
  public:
   virtual ~CredentialStore() = default;
 

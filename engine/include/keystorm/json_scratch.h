@@ -9,10 +9,11 @@
 #include <memory>
 
 #include "keystorm/bytes.h"
+#include "keystorm/export.h"
 
 namespace keystorm {
 
-class JsonScratch {
+class KEYSTORM_EXPORT JsonScratch {
  public:
   // Deepest nesting accepted in any JSON document we parse.
   static constexpr size_t kMaxDepth = 32;

@@ -9,9 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "keystorm/export.h"
+
 namespace keystorm {
 
-class JsonWriter {
+class KEYSTORM_EXPORT JsonWriter {
  public:
   JsonWriter& BeginObject();
   JsonWriter& EndObject();

@@ -51,6 +51,7 @@
 
 #include "keystorm/attestation.h"
 #include "keystorm/bytes.h"
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 
 namespace keystorm {
@@ -61,26 +62,26 @@ using Aaguid = std::array<uint8_t, 16>;
 inline constexpr size_t kMaxMetadataBlobBytes = 64 << 20;
 
 // True for the five AuthenticatorStatus values that revoke a model.
-bool IsRevokingStatus(std::string_view status);
+KEYSTORM_EXPORT bool IsRevokingStatus(std::string_view status);
 
 // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", lowercase (ParseAaguid, in
 // trust_store.h, reads it back).
-std::string FormatAaguid(const Aaguid& aaguid);
+KEYSTORM_EXPORT std::string FormatAaguid(const Aaguid& aaguid);
 
 // The attestationCertificateKeyIdentifiers form of a certificate: lowercase
 // hex of SHA-1 over its subjectPublicKey BIT STRING value (RFC 5280
 // §4.2.1.2 method 1).  Empty if `der` is not one certificate.
-std::string AttestationKeyIdentifier(ByteView certificate_der);
+KEYSTORM_EXPORT std::string AttestationKeyIdentifier(ByteView certificate_der);
 
 // One StatusReport of an entry.
-struct MetadataStatusReport {
+struct KEYSTORM_EXPORT MetadataStatusReport {
   std::string status;          // AuthenticatorStatus, e.g. "FIDO_CERTIFIED_L1"
   std::string effective_date;  // YYYY-MM-DD; empty if the report has none
 };
 
 // One element of the payload's entries[] (UAF entries, which carry only an
 // aaid, are kept but index nothing).
-struct MetadataEntry {
+struct KEYSTORM_EXPORT MetadataEntry {
   std::optional<Aaguid> aaguid;                   // FIDO2 models
   std::vector<std::string> key_identifiers;       // U2F models, lowercase hex
   std::string description;                        // metadataStatement.description
@@ -94,7 +95,7 @@ struct MetadataEntry {
   const MetadataStatusReport& latest() const { return status_reports[latest_report]; }
 };
 
-class MetadataBlob {
+class KEYSTORM_EXPORT MetadataBlob {
  public:
   // Runs checks 1-5 above on `jwt` (the BLOB file's text; surrounding
   // whitespace is ignored) with `mds_root` as the only trust anchor and
@@ -138,7 +139,7 @@ class MetadataBlob {
 // The metadata in force in a process.  The admin API calls LoadFile (or
 // Load) after the operator installed a new BLOB; ceremonies read Current()
 // and put it into Requirements::metadata.
-class ReloadableMetadata {
+class KEYSTORM_EXPORT ReloadableMetadata {
  public:
   ReloadableMetadata() = default;
 
@@ -165,10 +166,10 @@ class ReloadableMetadata {
 // 00:00 UTC of an MDS date ("YYYY-MM-DD", e.g. nextUpdate) as unix
 // seconds; nullopt if it is not a real date.  For monitoring, which wants
 // numbers (the server's keystorm_metadata_next_update_seconds).
-std::optional<int64_t> MetadataDateToUnixSeconds(std::string_view date);
+KEYSTORM_EXPORT std::optional<int64_t> MetadataDateToUnixSeconds(std::string_view date);
 
 // Reads a whole file (for BLOBs and root PEM files), at most `max_bytes`.
-Result<std::string> ReadMetadataFile(const std::filesystem::path& path, size_t max_bytes);
+KEYSTORM_EXPORT Result<std::string> ReadMetadataFile(const std::filesystem::path& path, size_t max_bytes);
 
 }  // namespace keystorm
 

@@ -20,13 +20,14 @@
 
 #include "keystorm/bytes.h"
 #include "keystorm/credential_store.h"
+#include "keystorm/export.h"
 #include "keystorm/metadata.h"
 #include "keystorm/status.h"
 
 namespace keystorm {
 
 // One audit record.  Views are valid during the Emit call only.
-struct AuditEvent {
+struct KEYSTORM_EXPORT AuditEvent {
   std::string_view event;  // e.g. kCredentialRevokedEvent
   ByteView credential_id;
   ByteView user_handle;
@@ -38,7 +39,7 @@ struct AuditEvent {
 // The event RecheckStoredCredentials emits for each affected credential.
 inline constexpr std::string_view kCredentialRevokedEvent = "credential_authenticator_revoked";
 
-class AuditSink {
+class KEYSTORM_EXPORT AuditSink {
  public:
   virtual ~AuditSink() = default;
   // A failed write fails the re-check (an audit trail with holes is worse
@@ -51,7 +52,7 @@ class AuditSink {
 //    "user_handle":"<b64url>","aaguid":"<uuid>","status":"REVOKED",
 //    "effective_date":"2026-01-01"}
 // Not thread-safe.
-class JsonLinesAuditSink final : public AuditSink {
+class KEYSTORM_EXPORT JsonLinesAuditSink final : public AuditSink {
  public:
   explicit JsonLinesAuditSink(std::ostream* out) : out_(out) {}
   Status Emit(const AuditEvent& event) override;
@@ -60,7 +61,7 @@ class JsonLinesAuditSink final : public AuditSink {
   std::ostream* out_;
 };
 
-struct RecheckCounts {
+struct KEYSTORM_EXPORT RecheckCounts {
   uint64_t credentials_scanned = 0;
   uint64_t credentials_revoked = 0;  // events emitted
 };
@@ -69,7 +70,7 @@ struct RecheckCounts {
 // emits one event to `sink` for each whose AAGUID `blob` revokes.  Zero
 // AAGUIDs (none attestation, U2F) are never affected.  Returns the store's
 // or the sink's error; *counts holds what was done up to then.
-Status RecheckStoredCredentials(const MetadataBlob& blob, CredentialStore* store, AuditSink* sink,
+KEYSTORM_EXPORT Status RecheckStoredCredentials(const MetadataBlob& blob, CredentialStore* store, AuditSink* sink,
                                 RecheckCounts* counts);
 
 }  // namespace keystorm

@@ -37,12 +37,13 @@
 #include <string>
 
 #include "keystorm/credential_store.h"
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 #include "keystorm/verifier.h"
 
 namespace keystorm {
 
-struct PipelineOptions {
+struct KEYSTORM_EXPORT PipelineOptions {
   int workers = 0;                 // TBB threads; 0 = hardware concurrency
   size_t max_batch = 256;          // jobs per batch at most
   // How long the dispatcher lingers for more jobs once it has some and the
@@ -53,12 +54,12 @@ struct PipelineOptions {
   size_t key_cache_capacity = 1 << 20;
 };
 
-struct AssertionJob {
+struct KEYSTORM_EXPORT AssertionJob {
   std::string response_json;  // AuthenticationResponseJSON
   AssertionExpectations expected;
 };
 
-struct AssertionOutcome {
+struct KEYSTORM_EXPORT AssertionOutcome {
   Status status;  // not OK: the system failed (store error, shutdown)
   VerifyError verdict = VerifyError::kOk;
   Bytes credential_id;
@@ -66,14 +67,14 @@ struct AssertionOutcome {
   CredentialUpdate update;  // committed when verdict is kOk
 };
 
-struct RegistrationJob {
+struct KEYSTORM_EXPORT RegistrationJob {
   std::string response_json;  // RegistrationResponseJSON
   RegistrationExpectations expected;
   Bytes user_handle;  // the account the credential is registered to
   int64_t now = 0;    // created_at of the stored record (unix seconds)
 };
 
-struct RegistrationOutcome {
+struct KEYSTORM_EXPORT RegistrationOutcome {
   Status status;
   VerifyError verdict = VerifyError::kOk;
   NewCredential credential;  // stored when verdict is kOk
@@ -82,14 +83,14 @@ struct RegistrationOutcome {
 using AssertionCallback = std::function<void(AssertionOutcome&&)>;
 using RegistrationCallback = std::function<void(RegistrationOutcome&&)>;
 
-struct PipelineStats {
+struct KEYSTORM_EXPORT PipelineStats {
   uint64_t jobs = 0;
   uint64_t batches = 0;
   uint64_t refused = 0;    // Submit answered Overloaded
   size_t in_flight = 0;
 };
 
-class Pipeline {
+class KEYSTORM_EXPORT Pipeline {
  public:
   // REQUIRES: verifier and store outlive the Pipeline.
   Pipeline(const Verifier* verifier, CredentialStore* store, PipelineOptions options);

@@ -14,9 +14,11 @@
 #include <utility>
 #include <variant>
 
+#include "keystorm/export.h"
+
 namespace keystorm {
 
-class [[nodiscard]] Status {
+class [[nodiscard]] KEYSTORM_EXPORT Status {
  public:
   enum class Code : uint8_t {
     kOk = 0,

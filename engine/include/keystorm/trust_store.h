@@ -25,11 +25,12 @@
 #include <string_view>
 
 #include "keystorm/attestation.h"
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 
 namespace keystorm {
 
-class TrustStore {
+class KEYSTORM_EXPORT TrustStore {
  public:
   // Reads the directory.  Any unreadable file or PEM without a certificate
   // fails the whole load (a half-read set of roots must never go live).
@@ -57,7 +58,7 @@ class TrustStore {
 };
 
 // The live TrustStore of a process, replaced atomically by Reload.
-class ReloadableTrustStore {
+class KEYSTORM_EXPORT ReloadableTrustStore {
  public:
   explicit ReloadableTrustStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
 
@@ -75,7 +76,7 @@ class ReloadableTrustStore {
 };
 
 // Parses "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (any case).
-bool ParseAaguid(std::string_view text, std::array<uint8_t, 16>* out);
+KEYSTORM_EXPORT bool ParseAaguid(std::string_view text, std::array<uint8_t, 16>* out);
 
 }  // namespace keystorm
 

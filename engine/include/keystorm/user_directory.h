@@ -29,11 +29,12 @@
 #include <utility>
 #include <vector>
 
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 
 namespace keystorm {
 
-struct DirectoryUser {
+struct KEYSTORM_EXPORT DirectoryUser {
   std::string name;  // login name; unique; 1-256 bytes
   std::string display_name;
   std::string email;
@@ -45,7 +46,7 @@ struct DirectoryUser {
   std::vector<std::pair<std::string, std::string>> attributes;
 };
 
-class UserDirectory {
+class KEYSTORM_EXPORT UserDirectory {
  public:
   virtual ~UserDirectory() = default;
 

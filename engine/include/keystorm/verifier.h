@@ -23,6 +23,7 @@
 #include "keystorm/authenticator_data.h"
 #include "keystorm/bytes.h"
 #include "keystorm/cose_key.h"
+#include "keystorm/export.h"
 #include "keystorm/json_scratch.h"
 #include "keystorm/verify_error.h"
 #include "keystorm/webauthn_json.h"
@@ -30,7 +31,7 @@
 namespace keystorm {
 
 // The relying party's identity: fixed for a deployment.
-struct RelyingPartyConfig {
+struct KEYSTORM_EXPORT RelyingPartyConfig {
   std::string rp_id;                     // rpIdHash must be SHA-256 of this
   std::vector<std::string> origins;      // exact matches for C.origin (R9/A12)
   bool cross_origin_allowed = false;     // may run in a cross-origin iframe (R10/A13)
@@ -44,7 +45,7 @@ enum class SignCountPolicy : uint8_t {
 
 // What one ceremony demands.  The policy engine derives these per user, so
 // policy and verification cannot disagree.
-struct Requirements {
+struct KEYSTORM_EXPORT Requirements {
   bool user_verification_required = false;  // R16/A17
   // R15 only: false for conditional create.  A16 has no exception, so
   // assertions require UP whatever this says.
@@ -89,17 +90,17 @@ struct Requirements {
 // True if `req` admits an authenticator of model `aaguid` whose credential
 // has backup eligibility `backup_eligible` (the operator's model and
 // synced-passkey policy).
-bool AuthenticatorAdmitted(const Requirements& req, const std::array<uint8_t, 16>& aaguid,
+KEYSTORM_EXPORT bool AuthenticatorAdmitted(const Requirements& req, const std::array<uint8_t, 16>& aaguid,
                            bool backup_eligible);
 
-struct RegistrationExpectations {
+struct KEYSTORM_EXPORT RegistrationExpectations {
   std::string challenge;  // base64url, as issued (compared after stripping '=')
   Requirements requirements;
   std::optional<int64_t> verification_time;  // unix seconds; default now
 };
 
 // R27: the credential record to store.
-struct NewCredential {
+struct KEYSTORM_EXPORT NewCredential {
   Bytes id;
   Bytes public_key_cose;  // the COSE_Key exactly as the authenticator sent it
   int64_t algorithm = 0;
@@ -117,7 +118,7 @@ struct NewCredential {
 
 // A stored credential as the store hands it to assertion verification.
 // Views and the key must outlive the VerifyAssertion call.
-struct StoredCredential {
+struct KEYSTORM_EXPORT StoredCredential {
   ByteView id;
   ByteView user_handle;              // the owning account's user handle
   const PublicKey* public_key = nullptr;  // parsed once, cached by the caller
@@ -127,7 +128,7 @@ struct StoredCredential {
   std::array<uint8_t, 16> aaguid{};  // as attested at registration (zero: unknown)
 };
 
-struct AssertionExpectations {
+struct KEYSTORM_EXPORT AssertionExpectations {
   std::string challenge;
   Requirements requirements;
   // A5: when non-empty, the credential must be one of these IDs.
@@ -138,7 +139,7 @@ struct AssertionExpectations {
 };
 
 // A24: what to write back after a successful assertion.
-struct CredentialUpdate {
+struct KEYSTORM_EXPORT CredentialUpdate {
   uint32_t sign_count = 0;  // never lower than the stored value
   bool backup_state = false;
   bool uv_initialized = false;
@@ -149,13 +150,13 @@ struct CredentialUpdate {
 // What the stateless part of an assertion (A7-A18, A20) found; the pipeline
 // computes it in parallel before the batch's one credential lookup.  Views
 // point into the AuthenticationResponse, which must outlive it.
-struct AssertionPrecheck {
+struct KEYSTORM_EXPORT AssertionPrecheck {
   VerifyError stateless_error = VerifyError::kOk;  // first failure of A7-A18
   AuthenticatorData auth_data;
   std::array<uint8_t, 32> client_data_hash{};
 };
 
-class Verifier {
+class KEYSTORM_EXPORT Verifier {
  public:
   explicit Verifier(RelyingPartyConfig config);
   ~Verifier();

@@ -16,6 +16,8 @@
 #include <optional>
 #include <string_view>
 
+#include "keystorm/export.h"
+
 namespace keystorm {
 
 #define KEYSTORM_VERIFY_ERRORS(X)                                                           \
@@ -84,13 +86,13 @@ inline constexpr int kVerifyErrorCount = 0
     ;
 
 // The stable snake_case name ("signature_invalid").
-std::string_view VerifyErrorName(VerifyError error);
+KEYSTORM_EXPORT std::string_view VerifyErrorName(VerifyError error);
 
 // The W3C WebAuthn L3 step(s) the code belongs to ("A21").
-std::string_view VerifyErrorSpecStep(VerifyError error);
+KEYSTORM_EXPORT std::string_view VerifyErrorSpecStep(VerifyError error);
 
 // Inverse of VerifyErrorName; nullopt for an unknown name.
-std::optional<VerifyError> VerifyErrorFromName(std::string_view name);
+KEYSTORM_EXPORT std::optional<VerifyError> VerifyErrorFromName(std::string_view name);
 
 }  // namespace keystorm
 

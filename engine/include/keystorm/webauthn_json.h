@@ -16,12 +16,13 @@
 #include <vector>
 
 #include "keystorm/bytes.h"
+#include "keystorm/export.h"
 #include "keystorm/json_scratch.h"
 #include "keystorm/verify_error.h"
 
 namespace keystorm {
 
-struct RegistrationResponse {
+struct KEYSTORM_EXPORT RegistrationResponse {
   Bytes raw_id;
   Bytes client_data_json;
   Bytes attestation_object;
@@ -29,7 +30,7 @@ struct RegistrationResponse {
   std::string authenticator_attachment;  // empty when absent
 };
 
-struct AuthenticationResponse {
+struct KEYSTORM_EXPORT AuthenticationResponse {
   Bytes raw_id;
   Bytes client_data_json;
   Bytes authenticator_data;
@@ -38,9 +39,9 @@ struct AuthenticationResponse {
   std::string authenticator_attachment;
 };
 
-VerifyError ParseRegistrationResponseJson(std::string_view json, JsonScratch* scratch,
+KEYSTORM_EXPORT VerifyError ParseRegistrationResponseJson(std::string_view json, JsonScratch* scratch,
                                           RegistrationResponse* out);
-VerifyError ParseAuthenticationResponseJson(std::string_view json, JsonScratch* scratch,
+KEYSTORM_EXPORT VerifyError ParseAuthenticationResponseJson(std::string_view json, JsonScratch* scratch,
                                             AuthenticationResponse* out);
 
 }  // namespace keystorm

@@ -63,7 +63,7 @@ namespace policy {
 class CompiledPolicy;
 }  // namespace policy
 
-struct RelyingPartyOptions {
+struct KEYSTORM_EXPORT RelyingPartyOptions {
   std::string rp_id;                 // e.g. "example.org"
   std::string rp_name;               // shown by the browser
   std::vector<std::string> origins;  // exact origins, e.g. "https://example.org"
@@ -88,7 +88,7 @@ struct RelyingPartyOptions {
 // PublicKeyCredentialCreationOptions, typed; `json` is the same as
 // PublicKeyCredentialCreationOptionsJSON (WebAuthn L3 §5.4), for
 // PublicKeyCredential.parseCreationOptionsFromJSON().
-struct RegistrationStart {
+struct KEYSTORM_EXPORT RegistrationStart {
   Status status;       // not OK: nothing to send (unknown user, store failure)
   VerifyError outcome = VerifyError::kOk;  // policy_denied: the policy refuses
   std::string json;
@@ -102,7 +102,7 @@ struct RegistrationStart {
   std::string attestation;               // "none" or "direct"
 };
 
-struct RegistrationResult {
+struct KEYSTORM_EXPORT RegistrationResult {
   Status status;
   VerifyError outcome = VerifyError::kOk;
   Bytes user_handle;
@@ -114,7 +114,7 @@ struct RegistrationResult {
 
 // PublicKeyCredentialRequestOptions, typed, and as
 // PublicKeyCredentialRequestOptionsJSON.
-struct AuthenticationStart {
+struct KEYSTORM_EXPORT AuthenticationStart {
   Status status;
   VerifyError outcome = VerifyError::kOk;  // policy_denied: the policy refuses
   std::string json;
@@ -123,7 +123,7 @@ struct AuthenticationStart {
   std::string user_verification;
 };
 
-struct AuthenticationResult {
+struct KEYSTORM_EXPORT AuthenticationResult {
   Status status;
   VerifyError outcome = VerifyError::kOk;
   std::string user_name;  // the account's login name, when the user is known

@@ -13,12 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "keystorm/export.h"
 #include "keystorm/policy/policy_spec.h"
 #include "keystorm/verifier.h"
 
 namespace keystorm::policy {
 
-struct AuthenticatorPolicy {
+struct KEYSTORM_EXPORT AuthenticatorPolicy {
   std::string name;
   // For the ceremony options sent to the browser; `requirements` carries the
   // verification side (required -> user_verification_required).
@@ -38,7 +39,7 @@ struct AuthenticatorPolicy {
 
 // Builds the compiled profile from its spec. REQUIRES: the spec passed the
 // compiler's checks (known algorithms).
-AuthenticatorPolicy MakeAuthenticatorPolicy(const AuthenticatorSpec& spec);
+KEYSTORM_EXPORT AuthenticatorPolicy MakeAuthenticatorPolicy(const AuthenticatorSpec& spec);
 
 }  // namespace keystorm::policy
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "keystorm/export.h"
 #include "keystorm/policy/authenticator_policy.h"
 #include "keystorm/policy/policy_spec.h"
 
@@ -38,7 +39,7 @@ enum class DecisionReason : uint8_t {
 // Index of the [default] rule in Decision::rule_index.
 inline constexpr uint32_t kDefaultRuleIndex = 0xfffffffe;
 
-struct Decision {
+struct KEYSTORM_EXPORT Decision {
   Action action = Action::kDeny;
   DecisionReason reason = DecisionReason::kInvalidInput;
   // kWebAuthn only: the login page also offers the password (optional).
@@ -59,11 +60,11 @@ struct Decision {
 };
 
 // Stable snake_case names, for logs and the CLI.
-std::string_view ActionName(Action action);
-std::string_view DecisionReasonName(DecisionReason reason);
-std::string_view EnablementName(Enablement enablement);
-std::string_view TargetKindName(TargetKind kind);
-std::string_view UserVerificationName(UserVerification uv);
+KEYSTORM_EXPORT std::string_view ActionName(Action action);
+KEYSTORM_EXPORT std::string_view DecisionReasonName(DecisionReason reason);
+KEYSTORM_EXPORT std::string_view EnablementName(Enablement enablement);
+KEYSTORM_EXPORT std::string_view TargetKindName(TargetKind kind);
+KEYSTORM_EXPORT std::string_view UserVerificationName(UserVerification uv);
 
 }  // namespace keystorm::policy
 

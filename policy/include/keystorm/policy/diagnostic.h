@@ -10,11 +10,13 @@
 #include <string>
 #include <string_view>
 
+#include "keystorm/export.h"
+
 namespace keystorm::policy {
 
 // 1-based line and column (columns count UTF-8 code points, as toml++ does).
 // {0, 0} means "the file as a whole".
-struct SourcePosition {
+struct KEYSTORM_EXPORT SourcePosition {
   uint32_t line = 0;
   uint32_t column = 0;
 };
@@ -26,7 +28,7 @@ struct Located {
   SourcePosition position;
 };
 
-struct Diagnostic {
+struct KEYSTORM_EXPORT Diagnostic {
   enum class Severity : uint8_t {
     kError,    // the file is refused
     kWarning,  // the file compiles, but probably does not say what was meant
@@ -38,7 +40,7 @@ struct Diagnostic {
 
 // "NAME:LINE:COLUMN: error: MESSAGE"; NAME is left out when empty, the
 // position when unknown.
-std::string FormatDiagnostic(std::string_view source_name, const Diagnostic& diagnostic);
+KEYSTORM_EXPORT std::string FormatDiagnostic(std::string_view source_name, const Diagnostic& diagnostic);
 
 }  // namespace keystorm::policy
 

@@ -22,12 +22,13 @@
 #include <string_view>
 #include <vector>
 
+#include "keystorm/export.h"
 #include "keystorm/policy/policy.h"
 #include "keystorm/user_directory.h"
 
 namespace keystorm::policy {
 
-class DirectoryPolicyInput {
+class KEYSTORM_EXPORT DirectoryPolicyInput {
  public:
   explicit DirectoryPolicyInput(const DirectoryUser& user);
   DirectoryPolicyInput(const DirectoryPolicyInput&) = delete;

@@ -12,13 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "keystorm/export.h"
 #include "keystorm/policy/decision.h"
 #include "keystorm/policy/policy.h"
 #include "keystorm/status.h"
 
 namespace keystorm::policy {
 
-struct RuleTrace {
+struct KEYSTORM_EXPORT RuleTrace {
   std::string rule_id;
   int64_t priority = 0;
   SourcePosition position;
@@ -26,7 +27,7 @@ struct RuleTrace {
   std::string why_not;  // when !matched: the criterion that failed, in words
 };
 
-struct Explanation {
+struct KEYSTORM_EXPORT Explanation {
   Decision decision;                  // as Evaluate returned it; views into the policy
   std::string user;                   // lower-cased, as matched
   std::string domain;                 // the login domain, or empty
@@ -40,7 +41,7 @@ struct Explanation {
 };
 
 // REQUIRES: the policy outlives the Explanation's decision views.
-Result<Explanation> Explain(const CompiledPolicy& policy, const PolicyInput& input);
+KEYSTORM_EXPORT Result<Explanation> Explain(const CompiledPolicy& policy, const PolicyInput& input);
 
 }  // namespace keystorm::policy
 

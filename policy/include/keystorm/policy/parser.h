@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "keystorm/export.h"
 #include "keystorm/policy/diagnostic.h"
 #include "keystorm/policy/policy_spec.h"
 #include "keystorm/status.h"
@@ -26,7 +27,7 @@ inline constexpr size_t kMaxPolicyFileBytes = 4 << 20;
 // message is the first error as "LINE:COLUMN: message"; every diagnostic
 // found is appended to *diagnostics when it is not null (a TOML syntax error
 // stops the parse, so it is then the only one).
-Result<PolicySpec> ParsePolicy(std::string_view toml_text, std::vector<Diagnostic>* diagnostics);
+KEYSTORM_EXPORT Result<PolicySpec> ParsePolicy(std::string_view toml_text, std::vector<Diagnostic>* diagnostics);
 
 }  // namespace keystorm::policy
 

@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "keystorm/export.h"
 #include "keystorm/policy/decision.h"
 #include "keystorm/policy/diagnostic.h"
 #include "keystorm/policy/policy_spec.h"
@@ -52,13 +53,13 @@ inline constexpr size_t kMaxInputGroups = 4096;  // groups + external groups
 inline constexpr size_t kMaxInputAttributes = 256;
 
 // An identity-provider attribute (SAML attribute / OIDC claim) value.
-struct Attribute {
+struct KEYSTORM_EXPORT Attribute {
   std::string_view name;
   std::string_view value;
 };
 
 // Who is logging in. The views must stay valid for the Prepare call only.
-struct PolicyInput {
+struct KEYSTORM_EXPORT PolicyInput {
   std::string_view user;                     // login name
   std::string_view email;                    // may be empty; else its domain is the login domain
   std::span<const std::string_view> groups;  // local directory groups
@@ -74,7 +75,7 @@ struct PolicyInput {
 // PolicyInput turned into integers by one CompiledPolicy's Prepare. Reusing
 // one object across calls keeps its buffers: a warm one does not allocate,
 // except to run a regex on a group name the policy does not know.
-class PreparedInput {
+class KEYSTORM_EXPORT PreparedInput {
  public:
   PreparedInput() = default;
 
@@ -91,7 +92,7 @@ class PreparedInput {
   std::string scratch_;  // lower-casing buffer
 };
 
-class CompiledPolicy {
+class KEYSTORM_EXPORT CompiledPolicy {
  public:
   // Use CompilePolicy / LoadPolicy. Takes ownership of the program.
   explicit CompiledPolicy(std::unique_ptr<const internal::Program> program);
@@ -125,12 +126,12 @@ class CompiledPolicy {
 // Compiles a spec; `version` goes into every decision. On failure returns
 // InvalidArgument (the first error) and appends all diagnostics, warnings
 // included, to *diagnostics when it is not null.
-Result<std::shared_ptr<const CompiledPolicy>> CompilePolicy(const PolicySpec& spec,
+KEYSTORM_EXPORT Result<std::shared_ptr<const CompiledPolicy>> CompilePolicy(const PolicySpec& spec,
                                                             uint64_t version,
                                                             std::vector<Diagnostic>* diagnostics);
 
 // ParsePolicy + CompilePolicy.
-Result<std::shared_ptr<const CompiledPolicy>> LoadPolicy(std::string_view toml_text,
+KEYSTORM_EXPORT Result<std::shared_ptr<const CompiledPolicy>> LoadPolicy(std::string_view toml_text,
                                                          uint64_t version,
                                                          std::vector<Diagnostic>* diagnostics);
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "keystorm/export.h"
 #include "keystorm/policy/diagnostic.h"
 #include "keystorm/verifier.h"
 
@@ -46,7 +47,7 @@ enum class ResetLogin : uint8_t {
 using Aaguid = std::array<uint8_t, 16>;
 
 // One [authenticator.NAME] profile: what a rule demands of authenticators.
-struct AuthenticatorSpec {
+struct KEYSTORM_EXPORT AuthenticatorSpec {
   std::string name;
   SourcePosition position;
   UserVerification user_verification = UserVerification::kPreferred;
@@ -59,7 +60,7 @@ struct AuthenticatorSpec {
   bool backup_eligibility_upgrade = false;  // tolerate a stored BE=0 reporting BE=1
 };
 
-struct TargetSpec {
+struct KEYSTORM_EXPORT TargetSpec {
   TargetKind kind = TargetKind::kLocal;
   std::string value;  // the IdP id or the URL; empty for kLocal and kDeny
   SourcePosition position;
@@ -70,7 +71,7 @@ struct TargetSpec {
 // `domains`, and one of the user's groups is in `groups` or fully matches a
 // `group_regex`. Within one list any entry suffices. A rule with no
 // criteria matches everyone.
-struct RuleSpec {
+struct KEYSTORM_EXPORT RuleSpec {
   std::string id;
   SourcePosition position;
   Located<int64_t> priority;                  // lower runs first; unique; unused for [default]
@@ -86,7 +87,7 @@ struct RuleSpec {
 
 // One [[bypass]]: the user or the members of the group skip WebAuthn (and
 // log in with a password) until `until`.
-struct BypassSpec {
+struct KEYSTORM_EXPORT BypassSpec {
   enum class Subject : uint8_t { kUser, kGroup };
   Subject subject = Subject::kUser;
   std::string name;
@@ -97,7 +98,7 @@ struct BypassSpec {
 
 // One [[group_mapping]]: adds local groups when an identity provider's group
 // or attribute matches. Every matching mapping applies, before the rules.
-struct GroupMappingSpec {
+struct KEYSTORM_EXPORT GroupMappingSpec {
   enum class Source : uint8_t { kExternalGroup, kAttribute };
   Source source = Source::kExternalGroup;
   std::string attribute;                     // kAttribute: the attribute's name, exact
@@ -107,20 +108,20 @@ struct GroupMappingSpec {
   SourcePosition position;
 };
 
-struct IdentityProviderSpec {
+struct KEYSTORM_EXPORT IdentityProviderSpec {
   std::string id;
   std::string protocol;  // "saml" or "oidc"
   std::string display_name;
   SourcePosition position;
 };
 
-struct NamedEnablement {
+struct KEYSTORM_EXPORT NamedEnablement {
   std::string name;
   Enablement enablement = Enablement::kOptional;
   SourcePosition position;
 };
 
-struct PolicySpec {
+struct KEYSTORM_EXPORT PolicySpec {
   int64_t format = 1;
   Enablement default_enablement = Enablement::kOptional;
   std::vector<NamedEnablement> user_enablement;

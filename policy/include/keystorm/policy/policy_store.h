@@ -22,13 +22,14 @@
 #include <string_view>
 #include <vector>
 
+#include "keystorm/export.h"
 #include "keystorm/policy/diagnostic.h"
 #include "keystorm/policy/policy.h"
 #include "keystorm/status.h"
 
 namespace keystorm::policy {
 
-class PolicyStore {
+class KEYSTORM_EXPORT PolicyStore {
  public:
   // REQUIRES: initial != nullptr.
   explicit PolicyStore(std::shared_ptr<const CompiledPolicy> initial);
@@ -59,7 +60,7 @@ class PolicyStore {
 // One thread's cached view of a PolicyStore. Refresh() costs one atomic load
 // while the policy is unchanged and re-reads the store after a swap.
 // Not thread-safe: one reader per thread. REQUIRES: the store outlives it.
-class PolicyReader {
+class KEYSTORM_EXPORT PolicyReader {
  public:
   explicit PolicyReader(const PolicyStore& store);
 

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "keystorm/credential_store.h"
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 #include "keystorm/storage/challenge_sealer.h"
 #include "keystorm/verify_error.h"
@@ -21,12 +22,12 @@ namespace keystorm::storage {
 
 // *check is the outcome; a non-OK Status means the store failed and the
 // ceremony must be refused (fail closed).  Thread-safe if the store is.
-Status RedeemChallenge(const ChallengeSealer& sealer, CredentialStore* store, ByteView challenge,
+KEYSTORM_EXPORT Status RedeemChallenge(const ChallengeSealer& sealer, CredentialStore* store, ByteView challenge,
                        CeremonyKind ceremony, ByteView user_handle, int64_t now_ms,
                        ChallengeCheck* check);
 
 // The same, for the base64url text a client echoes in clientDataJSON.
-Status RedeemChallengeText(const ChallengeSealer& sealer, CredentialStore* store,
+KEYSTORM_EXPORT Status RedeemChallengeText(const ChallengeSealer& sealer, CredentialStore* store,
                            std::string_view challenge_base64url, CeremonyKind ceremony,
                            ByteView user_handle, int64_t now_ms, ChallengeCheck* check);
 

@@ -34,13 +34,14 @@
 #include <vector>
 
 #include "keystorm/bytes.h"
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 
 namespace keystorm::storage {
 
 enum class CeremonyKind : uint8_t { kRegistration = 1, kAuthentication = 2 };
 
-struct ChallengeKey {
+struct KEYSTORM_EXPORT ChallengeKey {
   uint32_t id = 0;
   std::array<uint8_t, 32> secret{};  // from a CSPRNG; never logged
   // nullopt: the issuing key.  Else: no longer issues since then (unix ms).
@@ -60,13 +61,13 @@ enum class ChallengeCheck : uint8_t {
   kWrongUser,      // bound to another user (or bound, and no user given)
   kAlreadyUsed,    // consumed before (RedeemChallenge only)
 };
-const char* ChallengeCheckName(ChallengeCheck check);
+KEYSTORM_EXPORT const char* ChallengeCheckName(ChallengeCheck check);
 
 inline constexpr size_t kSealedChallengeBytes = 95;
 inline constexpr size_t kChallengeRandomBytes = 32;
 
 // What Open found in a challenge that checks out.
-struct OpenedChallenge {
+struct KEYSTORM_EXPORT OpenedChallenge {
   uint32_t key_id = 0;
   CeremonyKind ceremony = CeremonyKind::kAuthentication;
   bool user_bound = false;
@@ -74,7 +75,7 @@ struct OpenedChallenge {
   std::array<uint8_t, kChallengeRandomBytes> random{};  // the ledger id
 };
 
-class ChallengeSealer {
+class KEYSTORM_EXPORT ChallengeSealer {
  public:
   // InvalidArgument unless exactly one key issues, key ids are unique, and
   // 0 < ttl_ms <= 1 hour.

@@ -5,13 +5,14 @@
 #define KEYSTORM_STORAGE_COUNTER_RULE_H_
 
 #include "keystorm/credential_store.h"
+#include "keystorm/export.h"
 
 namespace keystorm::storage {
 
 // Applies `update` to `record` (flags, counter, last use) and says what
 // happened.  The counter never goes backwards; a synced passkey that reports
 // 0 with a stored 0 and no flag change writes nothing (kUnchanged).
-CommitOutcome ApplyCounterUpdate(const CounterUpdate& update, CredentialRecord* record);
+KEYSTORM_EXPORT CommitOutcome ApplyCounterUpdate(const CounterUpdate& update, CredentialRecord* record);
 
 }  // namespace keystorm::storage
 

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 #include "keystorm/user_directory.h"
 
@@ -32,29 +33,29 @@ inline constexpr size_t kMaxDirectoryGroups = 4096;            // policy::kMaxIn
 inline constexpr size_t kMaxDirectoryAttributes = 256;         // policy::kMaxInputAttributes
 
 // Sorts the groups and drops duplicates.
-void CanonicalizeDirectoryUser(DirectoryUser* user);
+KEYSTORM_EXPORT void CanonicalizeDirectoryUser(DirectoryUser* user);
 
 // InvalidArgument naming the first field out of bounds: an empty or
 // overlong name, group or attribute name; an overlong attribute value,
 // display name or e-mail address; too many groups or attributes.
-Status ValidateDirectoryUser(const DirectoryUser& user);
+KEYSTORM_EXPORT Status ValidateDirectoryUser(const DirectoryUser& user);
 
 // What ApplyBatch checks before it writes anything, shared by every Keystorm
 // directory: each upsert valid (its position named on failure), each removal
 // a valid name, and no name twice in the batch (upserts and removals
 // together: the outcome would depend on the order).  On success *canonical
 // holds the upserts in canonical form, in the given order.
-Status PrepareDirectoryBatch(std::span<const DirectoryUser> upserts,
+KEYSTORM_EXPORT Status PrepareDirectoryBatch(std::span<const DirectoryUser> upserts,
                              std::span<const std::string> removals,
                              std::vector<DirectoryUser>* canonical);
 
 // The value stored under the user's name (the name is the key and is not
 // repeated).  REQUIRES: the user is canonical.
-void EncodeDirectoryUserValue(const DirectoryUser& user, std::string* out);
+KEYSTORM_EXPORT void EncodeDirectoryUserValue(const DirectoryUser& user, std::string* out);
 
 // Strict: an unknown version, a field beyond its limit, unsorted or repeated
 // groups, or a trailing byte is Corruption naming the user.
-Status DecodeDirectoryUserValue(std::string_view name, std::string_view value,
+KEYSTORM_EXPORT Status DecodeDirectoryUserValue(std::string_view name, std::string_view value,
                                 DirectoryUser* out);
 
 }  // namespace keystorm::storage

@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 #include "keystorm/user_directory.h"
 
@@ -44,15 +45,15 @@ namespace keystorm::storage {
 enum class DirectoryFileFormat : uint8_t { kJsonLines, kCsv };
 
 // "jsonl" or "csv"; false for anything else.
-bool ParseDirectoryFileFormat(std::string_view text, DirectoryFileFormat* out);
+KEYSTORM_EXPORT bool ParseDirectoryFileFormat(std::string_view text, DirectoryFileFormat* out);
 
 // One problem in a file: the 1-based line where the record starts.
-struct DirectoryFileError {
+struct KEYSTORM_EXPORT DirectoryFileError {
   size_t line = 0;
   std::string message;
 };
 
-struct ParsedDirectoryFile {
+struct KEYSTORM_EXPORT ParsedDirectoryFile {
   std::vector<DirectoryUser> users;   // in file order, canonical
   std::vector<size_t> lines;          // lines[i]: where users[i] starts
   std::vector<DirectoryFileError> errors;  // every problem, in line order
@@ -60,10 +61,10 @@ struct ParsedDirectoryFile {
 
 // Parses and validates a whole file: syntax, the limits of
 // ValidateDirectoryUser, and a name given twice (both lines named).
-void ParseDirectoryFile(std::string_view text, DirectoryFileFormat format,
+KEYSTORM_EXPORT void ParseDirectoryFile(std::string_view text, DirectoryFileFormat format,
                         ParsedDirectoryFile* out);
 
-struct DirectoryImportOptions {
+struct KEYSTORM_EXPORT DirectoryImportOptions {
   // Also remove every user of the directory that the file does not name
   // (the file is the whole directory, as from a full LDAP export).
   bool replace = false;
@@ -71,7 +72,7 @@ struct DirectoryImportOptions {
   bool dry_run = false;
 };
 
-struct DirectoryImportReport {
+struct KEYSTORM_EXPORT DirectoryImportReport {
   size_t created = 0;
   size_t updated = 0;
   size_t unchanged = 0;
@@ -83,16 +84,16 @@ struct DirectoryImportReport {
 // Parses `text`, compares it with the directory and writes the difference
 // in one ApplyBatch.  InvalidArgument (and report->errors) when the file has
 // errors: then nothing is written.  Another failure is the directory's.
-Status ImportDirectoryFile(UserDirectory* directory, std::string_view text,
+KEYSTORM_EXPORT Status ImportDirectoryFile(UserDirectory* directory, std::string_view text,
                            DirectoryFileFormat format, const DirectoryImportOptions& options,
                            DirectoryImportReport* report);
 
 // Writes every user as JSON lines, in name order; *count (may be null) is how
 // many.  The output imports back to the same directory.
-Status ExportDirectoryJsonLines(UserDirectory* directory, std::ostream* out, size_t* count);
+KEYSTORM_EXPORT Status ExportDirectoryJsonLines(UserDirectory* directory, std::ostream* out, size_t* count);
 
 // One user as a JSON object (the JSON-lines format, no newline).
-std::string DirectoryUserToJson(const DirectoryUser& user);
+KEYSTORM_EXPORT std::string DirectoryUserToJson(const DirectoryUser& user);
 
 }  // namespace keystorm::storage
 

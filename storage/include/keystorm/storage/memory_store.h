@@ -19,10 +19,11 @@
 #include <string>
 
 #include "keystorm/credential_store.h"
+#include "keystorm/export.h"
 
 namespace keystorm::storage {
 
-class MemoryCredentialStore final : public CredentialStore {
+class KEYSTORM_EXPORT MemoryCredentialStore final : public CredentialStore {
  public:
   MemoryCredentialStore() = default;
 

@@ -13,11 +13,12 @@
 #include <shared_mutex>
 #include <string>
 
+#include "keystorm/export.h"
 #include "keystorm/user_directory.h"
 
 namespace keystorm::storage {
 
-class MemoryUserDirectory final : public UserDirectory {
+class KEYSTORM_EXPORT MemoryUserDirectory final : public UserDirectory {
  public:
   MemoryUserDirectory() = default;
 

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "keystorm/credential_store.h"
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 
 namespace keystorm::storage {
@@ -35,31 +36,31 @@ inline constexpr size_t kMaxDisplayNameBytes = 1024;
 inline constexpr size_t kMaxChallengeIdBytes = 64;
 
 // InvalidArgument naming the first field out of bounds.
-Status ValidateCredentialRecord(const CredentialRecord& record);
-Status ValidateUserRecord(const UserRecord& user);
-Status ValidateCredentialId(ByteView id);
-Status ValidateUserHandle(ByteView user_handle);
-Status ValidateChallengeUse(const ChallengeUse& use);
+KEYSTORM_EXPORT Status ValidateCredentialRecord(const CredentialRecord& record);
+KEYSTORM_EXPORT Status ValidateUserRecord(const UserRecord& user);
+KEYSTORM_EXPORT Status ValidateCredentialId(ByteView id);
+KEYSTORM_EXPORT Status ValidateUserHandle(ByteView user_handle);
+KEYSTORM_EXPORT Status ValidateChallengeUse(const ChallengeUse& use);
 
 // Credential record value; the ID is the key and is not repeated.
-void EncodeCredentialValue(const CredentialRecord& record, std::string* out);
+KEYSTORM_EXPORT void EncodeCredentialValue(const CredentialRecord& record, std::string* out);
 // On success *out is the record with out->id = id.
-Status DecodeCredentialValue(ByteView id, std::string_view value, CredentialRecord* out);
+KEYSTORM_EXPORT Status DecodeCredentialValue(ByteView id, std::string_view value, CredentialRecord* out);
 
 // User record value; the handle is the key.
-void EncodeUserValue(const UserRecord& user, std::string* out);
-Status DecodeUserValue(ByteView user_handle, std::string_view value, UserRecord* out);
+KEYSTORM_EXPORT void EncodeUserValue(const UserRecord& user, std::string* out);
+KEYSTORM_EXPORT Status DecodeUserValue(ByteView user_handle, std::string_view value, UserRecord* out);
 
 // Name index value: the owning user handle.
-void EncodeNameIndexValue(ByteView user_handle, std::string* out);
-Status DecodeNameIndexValue(std::string_view name, std::string_view value, Bytes* user_handle);
+KEYSTORM_EXPORT void EncodeNameIndexValue(ByteView user_handle, std::string* out);
+KEYSTORM_EXPORT Status DecodeNameIndexValue(std::string_view name, std::string_view value, Bytes* user_handle);
 
 // Consumed challenge value: when it was consumed (unix ms), for forensics.
-void EncodeConsumedChallengeValue(int64_t consumed_at_ms, std::string* out);
-Status DecodeConsumedChallengeValue(std::string_view value, int64_t* consumed_at_ms);
+KEYSTORM_EXPORT void EncodeConsumedChallengeValue(int64_t consumed_at_ms, std::string* out);
+KEYSTORM_EXPORT Status DecodeConsumedChallengeValue(std::string_view value, int64_t* consumed_at_ms);
 
 // Lower-case hex of a key, for Status messages (at most 64 bytes shown).
-std::string HexForMessage(ByteView bytes);
+KEYSTORM_EXPORT std::string HexForMessage(ByteView bytes);
 
 }  // namespace keystorm::storage
 

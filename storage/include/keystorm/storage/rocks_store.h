@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "keystorm/credential_store.h"
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 #include "keystorm/storage/store_config.h"
 
@@ -47,14 +48,14 @@ namespace keystorm::storage {
 class LockStripes;
 
 // A consumed challenge as export and import see it.
-struct ConsumedChallenge {
+struct KEYSTORM_EXPORT ConsumedChallenge {
   Bytes id;
   int64_t expires_at_ms = 0;
   int64_t consumed_at_ms = 0;
 };
 
 // A batch of records to import (keystorm store import).
-struct ImportBatch {
+struct KEYSTORM_EXPORT ImportBatch {
   std::vector<UserRecord> users;
   std::vector<CredentialRecord> credentials;
   std::vector<ConsumedChallenge> challenges;
@@ -63,13 +64,13 @@ struct ImportBatch {
 // Receives every record of a consistent snapshot (users, then credentials,
 // then consumed challenges, each in key order).  A non-OK return stops the
 // walk and is returned.
-struct ExportVisitor {
+struct KEYSTORM_EXPORT ExportVisitor {
   std::function<Status(const UserRecord&)> user;
   std::function<Status(const CredentialRecord&)> credential;
   std::function<Status(const ConsumedChallenge&)> challenge;
 };
 
-struct ColumnFamilyStats {
+struct KEYSTORM_EXPORT ColumnFamilyStats {
   std::string name;
   uint64_t estimated_keys = 0;
   uint64_t exact_keys = 0;  // only when GetStats was asked to count
@@ -77,7 +78,7 @@ struct ColumnFamilyStats {
   uint64_t memtable_bytes = 0;
 };
 
-struct StoreStats {
+struct KEYSTORM_EXPORT StoreStats {
   uint32_t format_version = 0;
   int64_t challenge_horizon_ms = 0;  // consumed challenges expired by then are swept
   bool exact_counts = false;
@@ -87,14 +88,14 @@ struct StoreStats {
   uint64_t block_cache_capacity_bytes = 0;
 };
 
-struct IntegrityReport {
+struct KEYSTORM_EXPORT IntegrityReport {
   uint64_t credentials = 0;
   uint64_t user_credential_entries = 0;
   uint64_t users = 0;
   uint64_t consumed_challenges = 0;
 };
 
-class RocksCredentialStore final : public CredentialStore {
+class KEYSTORM_EXPORT RocksCredentialStore final : public CredentialStore {
  public:
   // Opens the store at config.path.  Refuses (InvalidArgument) a config that
   // ValidateStoreConfig refuses, and (Corruption) a directory that holds

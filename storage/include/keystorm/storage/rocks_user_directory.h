@@ -16,12 +16,13 @@
 
 #include <mutex>
 
+#include "keystorm/export.h"
 #include "keystorm/storage/rocks_store.h"
 #include "keystorm/user_directory.h"
 
 namespace keystorm::storage {
 
-class RocksUserDirectory final : public UserDirectory {
+class KEYSTORM_EXPORT RocksUserDirectory final : public UserDirectory {
  public:
   // REQUIRES: store != nullptr, and it outlives this object.
   explicit RocksUserDirectory(RocksCredentialStore* store) : store_(store) {}

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 
 namespace rocksdb {
@@ -27,7 +28,7 @@ enum class WriteDurability : uint8_t {
   kNoWal,        // survives nothing but a clean close.  Testing only.
 };
 
-struct StoreConfig {
+struct KEYSTORM_EXPORT StoreConfig {
   std::string path;  // the database directory
   bool create_if_missing = true;
   // Tools (stats, export) open read-only: no write, no lock on the files.
@@ -62,7 +63,7 @@ struct StoreConfig {
 };
 
 // OK, or InvalidArgument saying what is wrong.
-Status ValidateStoreConfig(const StoreConfig& config);
+KEYSTORM_EXPORT Status ValidateStoreConfig(const StoreConfig& config);
 
 }  // namespace keystorm::storage
 

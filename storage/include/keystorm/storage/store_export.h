@@ -19,20 +19,21 @@
 #include <istream>
 #include <ostream>
 
+#include "keystorm/export.h"
 #include "keystorm/status.h"
 #include "keystorm/storage/rocks_store.h"
 
 namespace keystorm::storage {
 
-struct DumpCounts {
+struct KEYSTORM_EXPORT DumpCounts {
   uint64_t users = 0;
   uint64_t credentials = 0;
   uint64_t consumed_challenges = 0;
 };
 
-Status ExportJsonLines(RocksCredentialStore* store, std::ostream* out, DumpCounts* counts);
+KEYSTORM_EXPORT Status ExportJsonLines(RocksCredentialStore* store, std::ostream* out, DumpCounts* counts);
 
-Status ImportJsonLines(std::istream* in, RocksCredentialStore* store, size_t batch_lines,
+KEYSTORM_EXPORT Status ImportJsonLines(std::istream* in, RocksCredentialStore* store, size_t batch_lines,
                        DumpCounts* counts);
 
 }  // namespace keystorm::storage

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "keystorm/bytes.h"
+#include "keystorm/export.h"
 
 namespace keystorm::storage::layout {
 
@@ -41,23 +42,23 @@ inline std::string CredentialKey(ByteView id) { return std::string(AsChars(id));
 // user_credentials: u8 len(handle) ‖ handle ‖ credential id.  The length
 // byte makes a user's entries one contiguous prefix that no other handle
 // shares.  REQUIRES: handle.size() <= 255.
-std::string UserCredentialKey(ByteView user_handle, ByteView credential_id);
-std::string UserCredentialPrefix(ByteView user_handle);
+KEYSTORM_EXPORT std::string UserCredentialKey(ByteView user_handle, ByteView credential_id);
+KEYSTORM_EXPORT std::string UserCredentialPrefix(ByteView user_handle);
 // Splits a user_credentials key; false if it is malformed.
-bool SplitUserCredentialKey(std::string_view key, ByteView* user_handle, ByteView* credential_id);
+KEYSTORM_EXPORT bool SplitUserCredentialKey(std::string_view key, ByteView* user_handle, ByteView* credential_id);
 
 // users: 'h' ‖ handle -> user record; 'n' ‖ name -> handle.
 inline constexpr char kUserTag = 'h';
 inline constexpr char kNameTag = 'n';
-std::string UserKey(ByteView user_handle);
-std::string NameKey(std::string_view name);
+KEYSTORM_EXPORT std::string UserKey(ByteView user_handle);
+KEYSTORM_EXPORT std::string NameKey(std::string_view name);
 
 // consumed_challenges: u64 BE expiry (unix ms) ‖ id.  Expiry first, so that
 // everything expired before T is the one key range [0, T), which a sweep
 // drops with a single range deletion.  REQUIRES: expires_at_ms >= 0.
-std::string ChallengeKey(int64_t expires_at_ms, ByteView id);
-std::string ChallengeKeyBound(int64_t expires_at_ms);  // the first key of expiry T
-bool SplitChallengeKey(std::string_view key, int64_t* expires_at_ms, ByteView* id);
+KEYSTORM_EXPORT std::string ChallengeKey(int64_t expires_at_ms, ByteView id);
+KEYSTORM_EXPORT std::string ChallengeKeyBound(int64_t expires_at_ms);  // the first key of expiry T
+KEYSTORM_EXPORT bool SplitChallengeKey(std::string_view key, int64_t* expires_at_ms, ByteView* id);
 
 }  // namespace keystorm::storage::layout
 
