@@ -11,6 +11,7 @@
 
 #include "ceremony_options.h"
 #include "keystorm/base64url.h"
+#include "keystorm/default_algorithms.h"
 #include "keystorm/client_data.h"
 #include "keystorm/json_scratch.h"
 #include "keystorm/policy/directory_input.h"
@@ -23,8 +24,6 @@ namespace {
 
 constexpr size_t kUserHandleBytes = 32;
 constexpr size_t kMaxUserNameBytes = 256;
-// ES256 first: every authenticator has it; EdDSA and RS256 for the rest.
-constexpr int64_t kDefaultAlgorithms[] = {-7, -8, -257};
 
 JsonScratch* ThreadScratch() {
   thread_local JsonScratch scratch;
@@ -225,7 +224,8 @@ RegistrationStart RelyingParty::StartRegistration(std::string_view user_name) no
     start.display_name = account.display_name.empty() ? display_name : account.display_name;
     const auto& allowed = verdict.requirements.allowed_algorithms;
     if (allowed.empty()) {
-      start.algorithms.assign(std::begin(kDefaultAlgorithms), std::end(kDefaultAlgorithms));
+      start.algorithms.assign(std::begin(kDefaultPubKeyCredAlgorithms),
+                              std::end(kDefaultPubKeyCredAlgorithms));
     } else {
       start.algorithms = allowed;
     }

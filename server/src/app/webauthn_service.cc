@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "keystorm/base64url.h"
+#include "keystorm/default_algorithms.h"
 #include "keystorm/client_data.h"
 #include "keystorm/json_scratch.h"
 #include "keystorm/json_writer.h"
@@ -27,8 +28,6 @@ using Clock = std::chrono::steady_clock;
 
 constexpr size_t kMaxUsernameBytes = 256;
 constexpr size_t kUserHandleBytes = 32;
-// Offered when the policy's profile names no algorithms: ES256, EdDSA, RS256.
-constexpr int64_t kDefaultAlgorithms[] = {-7, -8, -257};
 
 int64_t SystemNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -386,7 +385,7 @@ class WebAuthnService::Impl {
       json.BeginObject().Key("type").String("public-key").Key("alg").Int(alg).EndObject();
     };
     if (decision->requirements.allowed_algorithms.empty()) {
-      for (int64_t alg : kDefaultAlgorithms) write_param(alg);
+      for (int64_t alg : kDefaultPubKeyCredAlgorithms) write_param(alg);
     } else {
       for (int64_t alg : decision->requirements.allowed_algorithms) write_param(alg);
     }
