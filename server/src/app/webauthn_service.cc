@@ -155,14 +155,36 @@ class WebAuthnService::Impl {
 
   Result<LoginDecision> Decide(std::string_view username,
                                const std::optional<std::vector<std::string>>& stated_groups) {
-    LoginDecision out;
     std::optional<UserRecord> user;
     Status status = deps_.store->LookupUserByName(username, &user);
     if (!status.ok()) return status;
+    std::vector<CredentialRecord> credentials;
     if (user) {
-      status = deps_.store->ListForUser(user->user_handle, &out.credentials);
+      status = deps_.store->ListForUser(user->user_handle, &credentials);
       if (!status.ok()) return status;
     }
+    return DecideFor(username, stated_groups, std::move(user), std::move(credentials),
+                     /*credentials_listed=*/true);
+  }
+
+  // The decision for a verify request, whose account was already read by
+  // handle.  Its credentials are not listed: the pipeline looks up the one
+  // credential the response names and checks that it belongs to this user
+  // (A6), so "has no credential" cannot let a login through; listing them
+  // is a prefix scan that cost more than the rest of the decision.
+  Result<LoginDecision> DecideForVerify(UserRecord user) {
+    std::string name = user.name;
+    return DecideFor(name, std::nullopt, std::move(user), {}, /*credentials_listed=*/false);
+  }
+
+  Result<LoginDecision> DecideFor(std::string_view username,
+                                  const std::optional<std::vector<std::string>>& stated_groups,
+                                  std::optional<UserRecord> user,
+                                  std::vector<CredentialRecord> credentials,
+                                  bool credentials_listed) {
+    LoginDecision out;
+    out.credentials = std::move(credentials);
+    Status status;
     std::optional<DirectoryUser> directory_user;
     if (deps_.directory != nullptr && !stated_groups) {
       status = deps_.directory->FindByName(username, &directory_user);
@@ -217,8 +239,10 @@ class WebAuthnService::Impl {
         out.action = decision.must_register ? "register" : "password";
         break;
       case policy::Action::kWebAuthn:
-        out.action = (!user || out.credentials.empty() || decision.must_register) ? "register"
-                                                                                 : "webauthn";
+        out.action = (!user || (credentials_listed && out.credentials.empty()) ||
+                      decision.must_register)
+                         ? "register"
+                         : "webauthn";
         break;
     }
     out.user = std::move(user);
@@ -590,7 +614,7 @@ class WebAuthnService::Impl {
                            Ceremony::kAuthentication, "no account with this user handle");
     }
     context.user = user->name;
-    auto decision = Decide(user->name, std::nullopt);
+    auto decision = DecideForVerify(std::move(*user));
     if (!decision) return FinishInternal(context, respond, decision.error());
     if (decision->action != "webauthn") {
       return FinishVerdict(context, respond, VerifyError::kPolicyDenied,
