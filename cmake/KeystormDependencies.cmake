@@ -36,6 +36,21 @@ set_target_properties(keystorm_decaf PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${KEYSTORM_DECAF_INCLUDE_DIR}")
 add_library(keystorm::decaf ALIAS keystorm_decaf)
 
+# jemalloc (Debian libjemalloc-dev) for the `keystorm` executable only, never
+# for the installed libraries (an embedding application picks its own
+# allocator).  A login allocates a few dozen small blocks on several threads
+# (I/O, ledger, pipeline); glibc's malloc spent 8% of the server's CPU on
+# them (docs/performance.md).  Left out of sanitizer builds, whose runtimes
+# replace malloc themselves.
+option(KEYSTORM_JEMALLOC "Link the keystorm executable with jemalloc" ON)
+add_library(keystorm_malloc INTERFACE)
+if(KEYSTORM_JEMALLOC AND NOT KEYSTORM_TSAN AND NOT KEYSTORM_SANITIZE AND NOT KEYSTORM_BUILD_FUZZERS
+   AND NOT CMAKE_BUILD_TYPE STREQUAL "Debug")
+  find_library(KEYSTORM_JEMALLOC_LIBRARY NAMES jemalloc REQUIRED)
+  target_link_libraries(keystorm_malloc INTERFACE "${KEYSTORM_JEMALLOC_LIBRARY}")
+  message(STATUS "keystorm executable: jemalloc (${KEYSTORM_JEMALLOC_LIBRARY})")
+endif()
+
 # KEYSTORM_TSAN builds need a TSan-instrumented TBB (tools/setup/build_tbb_tsan.sh).
 if(KEYSTORM_TSAN)
   set(KEYSTORM_TBB_TSAN_ROOT "${CMAKE_SOURCE_DIR}/.deps/tbb-tsan" CACHE PATH "TSan-built oneTBB")

@@ -40,7 +40,7 @@ apt-get install -y -qq --no-install-recommends \
   libcli11-dev libtomlplusplus-dev libspdlog-dev libfmt-dev \
   libboost1.81-dev \
   android-libboringssl-dev \
-  libssl-dev libdecaf-dev \
+  libssl-dev libdecaf-dev libjemalloc-dev \
   python3 python3-matplotlib python3-fido2 ca-certificates git \
   chromium prometheus doxygen
 
