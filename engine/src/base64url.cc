@@ -28,21 +28,43 @@ bool Base64UrlDecode(std::string_view in, Bytes* out) {
   }
   if (in.size() % 4 == 1) return false;  // six bits cannot end a byte string
 
-  size_t start = out->size();
-  out->reserve(start + in.size() / 4 * 3 + 2);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char ch : in) {
-    uint8_t v = kDecode[static_cast<uint8_t>(ch)];
-    if (v == 0xFF) {
+  // Whole quanta first (four characters, three bytes) into storage sized
+  // once: the byte-at-a-time push_back this replaced was a measurable share
+  // of a login's CPU, since every response carries five base64url fields.
+  const size_t start = out->size();
+  const size_t rest = in.size() % 4;
+  const size_t whole = in.size() - rest;
+  out->resize(start + whole / 4 * 3 + (rest == 0 ? 0 : rest - 1));
+  uint8_t* dst = out->data() + start;
+  const auto* src = reinterpret_cast<const uint8_t*>(in.data());
+  for (size_t i = 0; i < whole; i += 4, dst += 3) {
+    const uint8_t a = kDecode[src[i]], b = kDecode[src[i + 1]], c = kDecode[src[i + 2]],
+                  d = kDecode[src[i + 3]];
+    if (((a | b | c | d) & 0xC0) != 0) {  // 0xFF marks a non-alphabet character
       out->resize(start);
       return false;
     }
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<uint8_t>(acc >> bits));
+    const uint32_t v = (uint32_t{a} << 18) | (uint32_t{b} << 12) | (uint32_t{c} << 6) | d;
+    dst[0] = static_cast<uint8_t>(v >> 16);
+    dst[1] = static_cast<uint8_t>(v >> 8);
+    dst[2] = static_cast<uint8_t>(v);
+  }
+  if (rest != 0) {
+    uint32_t v = 0;
+    for (size_t k = 0; k < rest; ++k) {
+      const uint8_t x = kDecode[src[whole + k]];
+      if (x == 0xFF) {
+        out->resize(start);
+        return false;
+      }
+      v = (v << 6) | x;
+    }
+    // 2 characters: 12 bits, one byte; 3 characters: 18 bits, two bytes.
+    if (rest == 2) {
+      dst[0] = static_cast<uint8_t>(v >> 4);
+    } else {
+      dst[0] = static_cast<uint8_t>(v >> 10);
+      dst[1] = static_cast<uint8_t>(v >> 2);
     }
   }
   // Leftover low bits of the last character are ignored, not required to be
@@ -53,26 +75,26 @@ bool Base64UrlDecode(std::string_view in, Bytes* out) {
 }
 
 std::string Base64UrlEncode(ByteView in) {
-  std::string out;
-  out.reserve((in.size() * 4 + 2) / 3);
+  std::string out((in.size() * 4 + 2) / 3, '\0');
+  char* dst = out.data();
   size_t i = 0;
-  for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
-    out.push_back(kAlphabet[v & 63]);
+  for (; i + 3 <= in.size(); i += 3, dst += 4) {
+    const uint32_t v = (uint32_t{in[i]} << 16) | (uint32_t{in[i + 1]} << 8) | in[i + 2];
+    dst[0] = kAlphabet[(v >> 18) & 63];
+    dst[1] = kAlphabet[(v >> 12) & 63];
+    dst[2] = kAlphabet[(v >> 6) & 63];
+    dst[3] = kAlphabet[v & 63];
   }
-  size_t rest = in.size() - i;
+  const size_t rest = in.size() - i;
   if (rest == 1) {
-    uint32_t v = in[i] << 16;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
+    const uint32_t v = uint32_t{in[i]} << 16;
+    dst[0] = kAlphabet[(v >> 18) & 63];
+    dst[1] = kAlphabet[(v >> 12) & 63];
   } else if (rest == 2) {
-    uint32_t v = (in[i] << 16) | (in[i + 1] << 8);
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
+    const uint32_t v = (uint32_t{in[i]} << 16) | (uint32_t{in[i + 1]} << 8);
+    dst[0] = kAlphabet[(v >> 18) & 63];
+    dst[1] = kAlphabet[(v >> 12) & 63];
+    dst[2] = kAlphabet[(v >> 6) & 63];
   }
   return out;
 }

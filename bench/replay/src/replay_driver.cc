@@ -261,8 +261,15 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
     }
   }
   if (o.limit > 0) n = std::min(n, o.limit);
+  // Each login's body and expected challenge, as a server holds them when a
+  // request arrives (the body read off the wire, the challenge text it
+  // issued); they are moved into the jobs, not copied.
   std::vector<std::string> bodies(n);
-  for (size_t i = 0; i < n; ++i) bodies[i] = corpus::LoginAssertionJson(corpus, corpus.logins[i]);
+  std::vector<std::string> expected_challenges(n);
+  for (size_t i = 0; i < n; ++i) {
+    bodies[i] = corpus::LoginAssertionJson(corpus, corpus.logins[i]);
+    expected_challenges[i] = Base64UrlEncode(corpus.logins[i].challenge);
+  }
   result.setup_s = std::chrono::duration<double>(Clock::now() - setup_start).count();
 
   Result<P256Ceiling> ceiling = BuildCeiling(corpus);
@@ -278,6 +285,7 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
 
   // ---- timed replay ----
   std::vector<uint8_t> verdicts(n, kNoVerdict);
+  std::vector<bool> submitted_once(n, false);  // the challenge thread's own
   std::vector<std::string> failures(n);
   std::vector<float> latency_us(n, 0);
   std::vector<Clock::time_point> scheduled(n);
@@ -334,8 +342,13 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
           slots.acquire();
           for (;;) {
             AssertionJob job;
-            job.response_json = bodies[i];
-            job.expected.challenge = Base64UrlEncode(corpus.logins[i].challenge);
+            // Moved on the first try only: a refused Submit (backpressure)
+            // hands the job back destroyed, so the retry rebuilds it.
+            job.response_json = submitted_once[i] ? corpus::LoginAssertionJson(corpus, corpus.logins[i])
+                                                  : std::move(bodies[i]);
+            job.expected.challenge = submitted_once[i] ? Base64UrlEncode(corpus.logins[i].challenge)
+                                                       : std::move(expected_challenges[i]);
+            submitted_once[i] = true;
             job.expected.requirements = requirements;
             Status submitted = pipeline.SubmitAssertion(std::move(job), [&, i](AssertionOutcome&& out) {
               complete(i, out.verdict, out.status.ok() ? "" : "status: " + out.status.ToString());
