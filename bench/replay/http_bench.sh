@@ -2,8 +2,8 @@
 # One HTTP-mode replay against a fresh `keystorm serve` (docs/performance.md,
 # "HTTP mode against keystorm serve"): imports CORPUS into a temp data folder,
 # starts serve with bench/replay/config/serve_bench.toml (io_threads
-# overridden), replays, then prints the figures and the server's peak RSS
-# and CPU seconds.  Exit status: the replay's (1 on any verdict mismatch).
+# overridden), replays, then prints the figures, the server's peak RSS and
+# its CPU seconds over the replay (from /proc), and the load generator's.  Exit status: the replay's (1 on any verdict mismatch).
 #
 # usage: bench/replay/http_bench.sh KEYSTORM CORPUS CONNECTIONS RATE IO_THREADS OUT_JSON
 #   RATE 0: as fast as the connections allow (capacity); else the storm's
@@ -24,12 +24,13 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ -n "$port" ] || { cat "$work/serve.err" >&2; kill "$pid"; exit 1; }
+cpu_before=$(awk '{print ($14 + $15) / 100}' "/proc/$pid/stat")
 "$keystorm" bench replay --corpus "$corpus" --http "http://127.0.0.1:$port" \
   --challenge-key-file "$work/data/challenge.key" --connections "$connections" --rate "$rate" \
   --json "$out" >/dev/null 2>"$work/replay.err"
 rc=$?
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-cpu_s=$(awk '{print ($14 + $15) / 100}' "/proc/$pid/stat")
+cpu_s=$(awk -v b="$cpu_before" '{print ($14 + $15) / 100 - b}' "/proc/$pid/stat")
 kill -TERM "$pid"
 wait "$pid"
 if [ "$rc" -ne 0 ]; then tail -5 "$work/replay.err" >&2; exit "$rc"; fi
@@ -37,7 +38,10 @@ if [ "$rc" -ne 0 ]; then tail -5 "$work/replay.err" >&2; exit "$rc"; fi
 import json, sys
 r = json.load(open(sys.argv[1]))
 l = r["latency_us"]
-print("%d connections (%d held), peak %s/s: %.0f/s, p50 %.1f ms, p99 %.1f ms; server peak RSS %.1f MB, %s CPU s"
+server_cpu = float(sys.argv[3])
+print("%d connections (%d held), peak %s/s: %.0f/s, p50 %.1f ms, p99 %.1f ms; server peak RSS %.1f MB, "
+      "%.2f CPU s (%.0f us per login); load generator %.0f us per login"
       % (r["threads"], r["connections_held"], r["offered_peak_per_s"] or "max", r["throughput_per_s"],
-         l["p50"] / 1000, l["p99"] / 1000, int(sys.argv[2]) / 1024, sys.argv[3]))
+         l["p50"] / 1000, l["p99"] / 1000, int(sys.argv[2]) / 1024, server_cpu,
+         server_cpu * 1e6 / r["logins"], r["load_generator_cpu_us_per_login"]))
 PY

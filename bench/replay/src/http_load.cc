@@ -7,6 +7,8 @@
 // runs from the scheduled time, so waiting in the queue counts (no
 // coordinated omission).  One request in flight per connection (HTTP/1.1
 // without pipelining), so `connections` bounds the server's concurrency.
+#include <sys/resource.h>
+
 #include <boost/asio.hpp>
 
 #include <chrono>
@@ -24,6 +26,10 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+
+double CpuSeconds(const rusage& u) {
+  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
+}
 
 // The value of the first string member `key` after `from`, or "".
 std::string StringMember(std::string_view body, std::string_view key, size_t from = 0) {
@@ -104,8 +110,12 @@ class Load {
       lanes_[c].connection = std::make_shared<Connection>(io_, this, c);
       lanes_[c].connection->Start(endpoints);
     }
+    rusage before{}, after{};
+    getrusage(RUSAGE_SELF, &before);
     ReleaseDue();
     io_.run();
+    getrusage(RUSAGE_SELF, &after);
+    generator_cpu_s_ = CpuSeconds(after) - CpuSeconds(before);
     if (connected_ == 0) return Status::Unavailable("no connection to the server could be made");
     return Report();
   }
@@ -221,6 +231,7 @@ class Load {
     r.logins = bodies_.size();
     r.offered_peak_per_s = options_.rate;
     r.connections_held = held_;
+    r.load_generator_cpu_s = generator_cpu_s_;
     r.elapsed_s = std::chrono::duration<double>(last_done_ - start_).count();
     r.throughput_per_s = r.elapsed_s > 0 ? r.logins / r.elapsed_s : 0;
     r.completions_per_second = per_second_;
@@ -251,6 +262,7 @@ class Load {
   size_t next_ = 0, done_ = 0, held_ = 0;
   bool finished_ = false;
   int connected_ = 0;
+  double generator_cpu_s_ = 0;
 };
 
 void Connection::Start(const tcp::resolver::results_type& endpoints) {

@@ -434,7 +434,12 @@ std::string ReplayJson(const ReplayResult& r) {
   w.EndObject();
   w.Key("mismatches").Uint(r.mismatches.size());
   w.Key("backpressure").Uint(r.backpressure);
-  if (r.mode == "http") w.Key("connections_held").Uint(r.connections_held);
+  if (r.mode == "http") {
+    w.Key("connections_held").Uint(r.connections_held);
+    w.Key("load_generator_cpu_s").Double(r.load_generator_cpu_s);
+    w.Key("load_generator_cpu_us_per_login")
+        .Double(r.logins ? r.load_generator_cpu_s * 1e6 / r.logins : 0);
+  }
   w.Key("cpu_user_s").Double(r.cpu_user_s);
   w.Key("cpu_system_s").Double(r.cpu_system_s);
   w.Key("cpu_us_per_login").Double(r.logins ? (r.cpu_user_s + r.cpu_system_s) * 1e6 / r.logins : 0);

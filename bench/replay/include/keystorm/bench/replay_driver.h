@@ -78,6 +78,10 @@ struct ReplayResult {
   // HTTP mode: keep-alive connections still open when the last answer came
   // (every one of them was held through the run); 0 in process.
   uint64_t connections_held = 0;
+  // HTTP mode: the load generator's own CPU seconds (user + system) over the
+  // timed run.  It shares the machine with the server; the server's CPU is
+  // read by bench/replay/http_bench.sh from /proc.
+  double load_generator_cpu_s = 0;
   double cpu_user_s = 0, cpu_system_s = 0;   // getrusage over the timed phase
   double ceiling_p256_per_s = 0;     // at `threads` threads, median
   double ceiling_p256_1t_per_s = 0;  // at one thread, median
