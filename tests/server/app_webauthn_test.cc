@@ -174,6 +174,38 @@ TEST_F(WebAuthnApiTest, ResetSendsTheUserBackToRegistration) {
   EXPECT_EQ(JsonString(app_.LoginStart(R"({"username":"alice"})").body, "action"), "webauthn");
 }
 
+// The verify path decides on the account it read by handle, without listing
+// its credentials (docs/decisions.md, "Login CPU"): a reset between options
+// and verify must still refuse the assertion by policy.
+TEST_F(WebAuthnApiTest, AssertionStartedBeforeAResetIsRefusedAfterIt) {
+  Bytes handle = app_.Enrol("alice", alice_key_);
+  HttpResponse options = app_.AuthenticationOptions(R"({"username":"alice"})");
+  ASSERT_EQ(options.status, 200) << options.body;
+  ASSERT_TRUE(app_.store().ResetUser(handle, nullptr).ok());
+  HttpResponse verified = app_.AuthenticationVerify(
+      AppFixture::AssertionFor(alice_key_, JsonString(options.body, "challenge"), handle, 1));
+  EXPECT_EQ(verified.status, 403) << verified.body;
+  EXPECT_EQ(ErrorCode(verified), "policy_denied");
+}
+
+TEST_F(WebAuthnApiTest, AssertionStartedBeforeABypassIsRefusedDuringIt) {
+  Bytes handle = app_.Enrol("alice", alice_key_);
+  HttpResponse options = app_.AuthenticationOptions(R"({"username":"alice"})");
+  ASSERT_EQ(options.status, 200) << options.body;
+  ASSERT_TRUE(app_.store().SetBypass(handle, app_.now_seconds() + 60).ok());
+  std::vector<CredentialRecord> before, after;
+  ASSERT_TRUE(app_.store().ListForUser(handle, &before).ok());
+  ASSERT_EQ(before.size(), 1u);
+  HttpResponse verified = app_.AuthenticationVerify(
+      AppFixture::AssertionFor(alice_key_, JsonString(options.body, "challenge"), handle,
+                               before[0].sign_count + 1));
+  EXPECT_EQ(ErrorCode(verified), "policy_denied");
+  // The assertion never reached the pipeline: the counter did not move.
+  ASSERT_TRUE(app_.store().ListForUser(handle, &after).ok());
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].sign_count, before[0].sign_count);
+}
+
 TEST_F(WebAuthnApiTest, BypassSkipsWebAuthnUntilItExpires) {
   Bytes handle = app_.Enrol("alice", alice_key_);
   ASSERT_TRUE(app_.store().SetBypass(handle, app_.now_seconds() + 60).ok());
