@@ -7,7 +7,8 @@
 #
 # usage: bench/replay/http_bench.sh KEYSTORM CORPUS CONNECTIONS RATE IO_THREADS OUT_JSON
 #   RATE 0: as fast as the connections allow (capacity); else the storm's
-#   peak in logins/s.  Run from the repository root.
+#   peak in logins/s.  Run from the repository root.  Also writes
+#   OUT_JSON.server.json: the server's CPU seconds over the replay and peak RSS.
 set -u
 keystorm=$(realpath "$1") corpus=$2 connections=$3 rate=$4 io_threads=$5 out=$6
 work=$(mktemp -d)
@@ -34,6 +35,7 @@ cpu_s=$(awk -v b="$cpu_before" '{print ($14 + $15) / 100 - b}' "/proc/$pid/stat"
 kill -TERM "$pid"
 wait "$pid"
 if [ "$rc" -ne 0 ]; then tail -5 "$work/replay.err" >&2; exit "$rc"; fi
+printf '{"server_cpu_s": %s, "server_peak_rss_kb": %s}\n' "$cpu_s" "$rss_kb" >"$out.server.json"
 /usr/bin/env python3 - "$out" "$rss_kb" "$cpu_s" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
