@@ -16,16 +16,20 @@
 //     and a lock-free ring of fixed capacity.  When max_in_flight jobs are
 //     in flight Submit refuses at once with Status::Overloaded; nothing
 //     queues without bound, so memory is bounded under any load.
-//   - One dispatcher thread owns batch formation and the batch's buffers; it
-//     runs every stage inside a tbb::task_arena of `workers` threads and
-//     takes part in the parallel stages itself.
+//   - One dispatcher thread owns batch formation; it runs stages 1-3 inside
+//     a tbb::task_arena of `workers` threads and takes part in the parallel
+//     stages itself.  One committer thread runs stages 4-5.  They work on two
+//     sets of slots, so batch k commits (a synced write in a durable store)
+//     while batch k+1 is parsed and verified.
 //   - Per-worker scratch (JsonScratch) lives in a tbb::enumerable_thread_specific
 //     and is reused across batches.
-//   - Batches run one after another, so commits happen in arrival order; two
-//     assertions of one credential, in one batch or in consecutive ones,
-//     cannot both be accepted with the same counter.
-//   - Callbacks run on the dispatcher or a TBB worker thread; they must not
-//     block for long and must not call back into the pipeline's destructor.
+//   - Batches commit one after another, in arrival order; two assertions of
+//     one credential, in one batch or in consecutive ones, cannot both be
+//     accepted with the same counter (the commit compares with the stored
+//     counter, so a lookup made before the previous batch committed cannot
+//     let a stale counter through).
+//   - Callbacks run on the committer thread; they must not block for long
+//     and must not call back into the pipeline's destructor.
 #ifndef KEYSTORM_PIPELINE_H_
 #define KEYSTORM_PIPELINE_H_
 

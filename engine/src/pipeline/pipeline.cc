@@ -29,8 +29,9 @@ struct Job {
   RegistrationCallback registration_done;
 };
 
-// A job's working state inside a batch.  Slots are reused batch after batch
-// by the dispatcher thread (stage 1 and 3 workers touch only their own slot).
+// A job's working state inside a batch.  Slots are reused batch after batch:
+// the dispatcher fills them and runs stages 1-3 (stage 1 and 3 workers touch
+// only their own slot), then the committer runs stages 4-5 on them.
 struct Slot {
   // The job itself stays where Submit allocated it: only the pointer travels
   // through the ring and into the slot.  Moving the ~1 KB Job by value into
@@ -49,6 +50,12 @@ struct Slot {
   NewCredential credential;
 };
 
+// One batch's slots and how many of them the batch uses.
+struct BatchSet {
+  std::vector<Slot> slots;
+  size_t n = 0;
+};
+
 }  // namespace
 
 class Pipeline::Impl {
@@ -61,15 +68,22 @@ class Pipeline::Impl {
                                      : static_cast<int>(std::thread::hardware_concurrency())),
         arena_(workers_ > 0 ? workers_ : 1),
         queue_(options.max_in_flight),
-        key_cache_(options.key_cache_capacity),
-        slots_(options.max_batch) {
+        key_cache_(options.key_cache_capacity) {
+    for (BatchSet& set : sets_) set.slots.resize(options.max_batch);
+    committer_ = std::thread([this] { CommitLoop(); });
     dispatcher_ = std::thread([this] { DispatchLoop(); });
   }
 
   ~Impl() {
     stopping_.store(true);
     Wake();
-    dispatcher_.join();
+    dispatcher_.join();  // returns once every accepted job has completed
+    {
+      std::lock_guard<std::mutex> lock(commit_mu_);
+      commit_stop_ = true;
+    }
+    commit_cv_.notify_all();
+    committer_.join();
   }
 
   Status Submit(std::unique_ptr<Job>& job) {
@@ -126,47 +140,91 @@ class Pipeline::Impl {
     }
   }
 
+  // Stages 1-3 of batch k+1 run on the dispatcher while the committer runs
+  // stages 4-5 of batch k, each on its own set of slots: the commit's synced
+  // write no longer leaves the workers idle.  Commits stay in arrival order
+  // (one committer, batches handed over in order), and a lookup that ran
+  // before the previous batch committed cannot let a stale counter through:
+  // CommitUpdates compares against the stored counter under its lock, so
+  // the later assertion gets sign_count_regression there (the same rule as
+  // two assertions of one credential in one batch).
   void DispatchLoop() {
+    size_t current = 0;
     while (true) {
-      if (!WaitForFirst(&slots_[0].job)) return;
+      std::vector<Slot>& slots = sets_[current].slots;
+      if (!WaitForFirst(&slots[0].job)) return;
       size_t n = 1;
       auto deadline = std::chrono::steady_clock::now() + options_.linger;
-      while (n < slots_.size()) {
-        if (queue_.TryPop(&slots_[n].job)) {
+      while (n < slots.size()) {
+        if (queue_.TryPop(&slots[n].job)) {
           ++n;
           continue;
         }
         if (options_.linger.count() == 0 || std::chrono::steady_clock::now() >= deadline) break;
         std::this_thread::yield();
       }
-      RunBatch(n);
+      RunParallelStages(slots, n);
+      HandToCommitter(&sets_[current], n);
+      current ^= 1;
     }
   }
 
-  void RunBatch(size_t n) {
+  void RunParallelStages(std::vector<Slot>& slots, size_t n) {
     // Stage 1: parse and stateless checks, in parallel.
     arena_.execute([&] {
       tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1), [&](const tbb::blocked_range<size_t>& r) {
         JsonScratch& scratch = scratch_.local();
-        for (size_t i = r.begin(); i != r.end(); ++i) ParseAndPrecheck(slots_[i], &scratch);
+        for (size_t i = r.begin(); i != r.end(); ++i) ParseAndPrecheck(slots[i], &scratch);
       });
     });
     // Stage 2: one lookup for the batch.
-    LookupCredentials(n);
+    LookupCredentials(slots, n);
     // Stage 3: signatures, in parallel.
     arena_.execute([&] {
       tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1), [&](const tbb::blocked_range<size_t>& r) {
-        for (size_t i = r.begin(); i != r.end(); ++i) FinishAssertion(slots_[i]);
+        for (size_t i = r.begin(); i != r.end(); ++i) FinishAssertion(slots[i]);
       });
     });
-    // Stage 4: commit in arrival order.
-    Commit(n);
-    // Stage 5: completions.  Counted first, so that a caller woken by its
-    // callback sees this batch in stats().
-    jobs_.fetch_add(n, std::memory_order_relaxed);
-    batches_.fetch_add(1, std::memory_order_relaxed);
-    for (size_t i = 0; i < n; ++i) Complete(slots_[i]);
-    in_flight_.fetch_sub(n);
+  }
+
+  // Waits until the committer has finished the batch handed before (whose
+  // slots the dispatcher fills next), then hands it this one.
+  void HandToCommitter(BatchSet* set, size_t n) {
+    std::unique_lock<std::mutex> lock(commit_mu_);
+    commit_cv_.wait(lock, [&] { return pending_ == nullptr; });
+    set->n = n;
+    pending_ = set;
+    lock.unlock();
+    commit_cv_.notify_all();
+  }
+
+  void CommitLoop() {
+    while (true) {
+      BatchSet* set = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(commit_mu_);
+        commit_cv_.wait(lock, [&] { return pending_ != nullptr || commit_stop_; });
+        if (pending_ == nullptr) return;  // stopping, nothing handed
+        set = pending_;
+      }
+      const size_t n = set->n;
+      // Stage 4: commit in arrival order.
+      Commit(set->slots, n);
+      // Stage 5: completions.  Counted first, so that a caller woken by its
+      // callback sees this batch in stats().
+      jobs_.fetch_add(n, std::memory_order_relaxed);
+      batches_.fetch_add(1, std::memory_order_relaxed);
+      for (size_t i = 0; i < n; ++i) Complete(set->slots[i]);
+      {
+        std::lock_guard<std::mutex> lock(commit_mu_);
+        pending_ = nullptr;
+      }
+      commit_cv_.notify_all();
+      // Last: the dispatcher stops only when nothing is in flight, and the
+      // destructor then tears down what the callbacks above used.
+      in_flight_.fetch_sub(n);
+      if (stopping_.load()) Wake();  // a stopping dispatcher waits for this
+    }
   }
 
   void ParseAndPrecheck(Slot& s, JsonScratch* scratch) {
@@ -188,11 +246,11 @@ class Pipeline::Impl {
     }
   }
 
-  void LookupCredentials(size_t n) {
+  void LookupCredentials(std::vector<Slot>& slots, size_t n) {
     lookup_ids_.clear();
     lookup_slots_.clear();
     for (size_t i = 0; i < n; ++i) {
-      Slot& s = slots_[i];
+      Slot& s = slots[i];
       if (s.job->kind != Job::Kind::kAssertion || s.verdict != VerifyError::kOk) continue;
       lookup_ids_.push_back(s.response.raw_id);
       lookup_slots_.push_back(i);
@@ -200,7 +258,7 @@ class Pipeline::Impl {
     if (lookup_ids_.empty()) return;
     Status st = store_->MultiLookup(lookup_ids_, &lookup_records_);
     for (size_t k = 0; k < lookup_slots_.size(); ++k) {
-      Slot& s = slots_[lookup_slots_[k]];
+      Slot& s = slots[lookup_slots_[k]];
       if (!st.ok()) {
         s.status = st;
       } else {
@@ -234,11 +292,11 @@ class Pipeline::Impl {
                                            s.record ? &stored : nullptr, &s.update);
   }
 
-  void Commit(size_t n) {
+  void Commit(std::vector<Slot>& slots, size_t n) {
     updates_.clear();
     update_slots_.clear();
     for (size_t i = 0; i < n; ++i) {
-      Slot& s = slots_[i];
+      Slot& s = slots[i];
       if (!s.status.ok() || s.verdict != VerifyError::kOk) continue;
       if (s.job->kind == Job::Kind::kRegistration) {
         InsertRegistration(s);
@@ -260,7 +318,7 @@ class Pipeline::Impl {
     if (updates_.empty()) return;
     Status st = store_->CommitUpdates(updates_, &commit_outcomes_);
     for (size_t k = 0; k < update_slots_.size(); ++k) {
-      Slot& s = slots_[update_slots_[k]];
+      Slot& s = slots[update_slots_[k]];
       if (!st.ok()) {
         s.status = st;
         continue;
@@ -346,16 +404,26 @@ class Pipeline::Impl {
   std::condition_variable sleep_cv_;
   std::atomic<uint64_t> jobs_{0}, batches_{0}, refused_{0};
 
+  // Two sets of slots: the dispatcher fills and verifies one while the
+  // committer commits and completes the other (HandToCommitter).
+  BatchSet sets_[2];
+  std::mutex commit_mu_;
+  std::condition_variable commit_cv_;
+  BatchSet* pending_ = nullptr;  // handed to the committer, not yet finished
+  bool commit_stop_ = false;
+
   // Owned by the dispatcher thread.
-  std::vector<Slot> slots_;
   std::vector<ByteView> lookup_ids_;
   std::vector<size_t> lookup_slots_;
   std::vector<std::optional<CredentialRecord>> lookup_records_;
+  // Owned by the committer thread.
   std::vector<CounterUpdate> updates_;
   std::vector<size_t> update_slots_;
   std::vector<CommitOutcome> commit_outcomes_;
 
-  std::thread dispatcher_;  // last: starts after everything above exists
+  // Last: they start after everything above exists.
+  std::thread committer_;
+  std::thread dispatcher_;
 };
 
 Pipeline::Pipeline(const Verifier* verifier, CredentialStore* store, PipelineOptions options)
