@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <set>
 
 #include "coding.h"
 #include "keystorm/storage/record_codec.h"
@@ -29,35 +28,26 @@ Status RocksCredentialStore::ConsumeChallenges(std::span<const ChallengeUse> use
   const int64_t horizon = challenge_horizon_ms_.load();
   LockStripes::Guard guard(stripes_.get(), std::move(stripes));
 
-  std::vector<std::string> keys;
-  std::vector<size_t> live;  // uses that are not expired, by index
+  // The uses that are not expired, in key order: the memtable's skip list
+  // reuses the position of one insert to start the next, so a sorted group
+  // costs a fraction of a random one (the ledger's inserts were its largest
+  // CPU cost).  The sort is stable, so of two uses of one challenge the
+  // earlier comes first and is the one that consumes.
+  struct LiveUse {
+    std::string key;
+    size_t index;  // into `uses`
+  };
+  std::vector<LiveUse> live;
   for (size_t i = 0; i < uses.size(); ++i) {
     if (uses[i].expires_at_ms <= now_ms || uses[i].expires_at_ms <= horizon) continue;
-    keys.push_back(layout::ChallengeKey(uses[i].expires_at_ms, uses[i].id));
-    live.push_back(i);
+    live.push_back({layout::ChallengeKey(uses[i].expires_at_ms, uses[i].id), i});
   }
-  // In key order: the memtable's skip list reuses the position of one insert
-  // to start the next, so a sorted group costs a fraction of a random one
-  // (the ledger's inserts were its largest CPU cost).  Among equal keys the
-  // earlier use stays first, so it is the one that consumes.
-  {
-    std::vector<size_t> order(keys.size());
-    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return keys[a] < keys[b]; });
-    std::vector<std::string> sorted_keys;
-    std::vector<size_t> sorted_live;
-    sorted_keys.reserve(order.size());
-    sorted_live.reserve(order.size());
-    for (size_t k : order) {
-      sorted_keys.push_back(std::move(keys[k]));
-      sorted_live.push_back(live[k]);
-    }
-    keys = std::move(sorted_keys);
-    live = std::move(sorted_live);
-  }
-  const size_t n = keys.size();
-  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::stable_sort(live.begin(), live.end(),
+                   [](const LiveUse& a, const LiveUse& b) { return a.key < b.key; });
+  const size_t n = live.size();
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(n);
+  for (const LiveUse& use : live) slices.emplace_back(use.key);
   std::vector<rocksdb::PinnableSlice> values(n);
   std::vector<rocksdb::Status> statuses(n);
   if (n > 0) {
@@ -67,14 +57,14 @@ Status RocksCredentialStore::ConsumeChallenges(std::span<const ChallengeUse> use
   rocksdb::WriteBatch batch;
   std::string value;
   EncodeConsumedChallengeValue(now_ms, &value);
-  std::set<std::string_view> consumed_here;
   for (size_t k = 0; k < n; ++k) {
-    ChallengeOutcome& outcome = (*outcomes)[live[k]];
-    if (statuses[k].ok() || consumed_here.count(keys[k]) != 0) {
+    ChallengeOutcome& outcome = (*outcomes)[live[k].index];
+    // Sorted, so a second use of a challenge in this group follows the first.
+    const bool repeated_here = k > 0 && live[k].key == live[k - 1].key;
+    if (statuses[k].ok() || repeated_here) {
       outcome = ChallengeOutcome::kAlreadyUsed;
     } else if (statuses[k].IsNotFound()) {
       outcome = ChallengeOutcome::kConsumed;
-      consumed_here.insert(keys[k]);
       batch.Put(cf_[kChallenges], slices[k], value);
     } else {
       return FromRocks(statuses[k], "consume challenge");

@@ -422,6 +422,25 @@ TEST_P(StoreContractTest, ChallengeIsConsumedOnceThenRefused) {
                                                 ChallengeOutcome::kAlreadyUsed}));
 }
 
+// A group's outcomes come back in the caller's order, whatever order the
+// store works in (the RocksDB store sorts a group by key).
+TEST_P(StoreContractTest, GroupOutcomesFollowTheCallersOrder) {
+  Bytes spent = B("challenge-group-spent"), fresh = B("challenge-group-fresh"),
+        stale = B("challenge-group-stale"), last = B("challenge-group-last");
+  ASSERT_EQ(ConsumeOne(store(), spent, kNow + 1000, kNow), ChallengeOutcome::kConsumed);
+  // Expiries lead the RocksDB key, so this order is not the key order.
+  std::vector<ChallengeUse> uses = {{fresh, kNow + 3000}, {spent, kNow + 1000},
+                                    {stale, kNow - 1},    {fresh, kNow + 3000},
+                                    {last, kNow + 2000}};
+  std::vector<ChallengeOutcome> out;
+  ASSERT_TRUE(store()->ConsumeChallenges(uses, kNow, &out).ok());
+  EXPECT_EQ(out, (std::vector<ChallengeOutcome>{
+                     ChallengeOutcome::kConsumed, ChallengeOutcome::kAlreadyUsed,
+                     ChallengeOutcome::kExpired, ChallengeOutcome::kAlreadyUsed,
+                     ChallengeOutcome::kConsumed}));
+  EXPECT_EQ(ConsumeOne(store(), last, kNow + 2000, kNow + 1), ChallengeOutcome::kAlreadyUsed);
+}
+
 TEST_P(StoreContractTest, ExpiredChallengeIsRefusedAndNotRecorded) {
   Bytes id = B("challenge-expired");
   EXPECT_EQ(ConsumeOne(store(), id, kNow, kNow), ChallengeOutcome::kExpired);  // expiry == now
