@@ -163,8 +163,7 @@ class WebAuthnService::Impl {
       status = deps_.store->ListForUser(user->user_handle, &credentials);
       if (!status.ok()) return status;
     }
-    return DecideFor(username, stated_groups, std::move(user), std::move(credentials),
-                     /*credentials_listed=*/true);
+    return DecideFor(username, stated_groups, std::move(user), std::move(credentials));
   }
 
   // The decision for a verify request, whose account was already read by
@@ -174,16 +173,17 @@ class WebAuthnService::Impl {
   // is a prefix scan that cost more than the rest of the decision.
   Result<LoginDecision> DecideForVerify(UserRecord user) {
     std::string name = user.name;
-    return DecideFor(name, std::nullopt, std::move(user), {}, /*credentials_listed=*/false);
+    return DecideFor(name, std::nullopt, std::move(user), std::nullopt);
   }
 
+  // `credentials`: the user's, or nullopt when they were not listed (verify).
   Result<LoginDecision> DecideFor(std::string_view username,
                                   const std::optional<std::vector<std::string>>& stated_groups,
                                   std::optional<UserRecord> user,
-                                  std::vector<CredentialRecord> credentials,
-                                  bool credentials_listed) {
+                                  std::optional<std::vector<CredentialRecord>> credentials) {
     LoginDecision out;
-    out.credentials = std::move(credentials);
+    const bool has_no_credentials = credentials && credentials->empty();
+    if (credentials) out.credentials = std::move(*credentials);
     Status status;
     std::optional<DirectoryUser> directory_user;
     if (deps_.directory != nullptr && !stated_groups) {
@@ -239,10 +239,8 @@ class WebAuthnService::Impl {
         out.action = decision.must_register ? "register" : "password";
         break;
       case policy::Action::kWebAuthn:
-        out.action = (!user || (credentials_listed && out.credentials.empty()) ||
-                      decision.must_register)
-                         ? "register"
-                         : "webauthn";
+        out.action = (!user || has_no_credentials || decision.must_register) ? "register"
+                                                                                 : "webauthn";
         break;
     }
     out.user = std::move(user);
