@@ -17,15 +17,15 @@ namespace {
 // Holds the first CommitUpdates until a second MultiLookup has run (or two
 // seconds pass), so that the second batch's lookup happens before the first
 // batch's commit.
-class CommitAfterNextLookupStore final : public CredentialStore {
+class CommitAfterNextLookupStore final : public ForwardingStore {
  public:
-  explicit CommitAfterNextLookupStore(CredentialStore* inner) : inner_(inner) {}
+  using ForwardingStore::ForwardingStore;
   // True if the first commit saw the second lookup before it went on.
   bool overlapped() const { return overlapped_.load(); }
 
   Status MultiLookup(std::span<const ByteView> ids,
                      std::vector<std::optional<CredentialRecord>>* out) override {
-    Status st = inner_->MultiLookup(ids, out);
+    Status st = ForwardingStore::MultiLookup(ids, out);
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++lookups_;
@@ -40,18 +40,10 @@ class CommitAfterNextLookupStore final : public CredentialStore {
       overlapped_.store(
           cv_.wait_for(lock, std::chrono::seconds(2), [&] { return lookups_ >= 2; }));
     }
-    return inner_->CommitUpdates(updates, outcomes);
+    return ForwardingStore::CommitUpdates(updates, outcomes);
   }
-  Status InsertCredentialIfAbsent(const CredentialRecord& r, bool* inserted) override {
-    return inner_->InsertCredentialIfAbsent(r, inserted);
-  }
-  Status ListForUser(ByteView user, std::vector<CredentialRecord>* out) override {
-    return inner_->ListForUser(user, out);
-  }
-  Status Delete(ByteView id) override { return inner_->Delete(id); }
 
  private:
-  CredentialStore* inner_;
   std::mutex mu_;
   std::condition_variable cv_;
   int lookups_ = 0;

@@ -16,9 +16,9 @@ namespace {
 
 // A store whose lookups wait until Release(): stalls the pipeline's first
 // batch so that submissions pile up against the bound.
-class StallingStore final : public CredentialStore {
+class StallingStore final : public ForwardingStore {
  public:
-  explicit StallingStore(CredentialStore* inner) : inner_(inner) {}
+  using ForwardingStore::ForwardingStore;
   void Release() {
     std::lock_guard<std::mutex> lock(mu_);
     released_ = true;
@@ -30,22 +30,10 @@ class StallingStore final : public CredentialStore {
     stalled_.store(true);
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait(lock, [&] { return released_; });
-    return inner_->MultiLookup(ids, out);
+    return ForwardingStore::MultiLookup(ids, out);
   }
-  Status CommitUpdates(std::span<const CounterUpdate> updates,
-                       std::vector<CommitOutcome>* outcomes) override {
-    return inner_->CommitUpdates(updates, outcomes);
-  }
-  Status InsertCredentialIfAbsent(const CredentialRecord& r, bool* inserted) override {
-    return inner_->InsertCredentialIfAbsent(r, inserted);
-  }
-  Status ListForUser(ByteView user, std::vector<CredentialRecord>* out) override {
-    return inner_->ListForUser(user, out);
-  }
-  Status Delete(ByteView id) override { return inner_->Delete(id); }
 
  private:
-  CredentialStore* inner_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool released_ = false;
