@@ -27,10 +27,6 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-double CpuSeconds(const rusage& u) {
-  return u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + u.ru_stime.tv_sec + u.ru_stime.tv_usec / 1e6;
-}
-
 // The value of the first string member `key` after `from`, or "".
 std::string StringMember(std::string_view body, std::string_view key, size_t from = 0) {
   std::string quoted = "\"" + std::string(key) + "\"";
@@ -115,7 +111,8 @@ class Load {
     ReleaseDue();
     io_.run();
     getrusage(RUSAGE_SELF, &after);
-    generator_cpu_s_ = CpuSeconds(after) - CpuSeconds(before);
+    generator_cpu_s_ = Seconds(after.ru_utime) + Seconds(after.ru_stime) -
+                      Seconds(before.ru_utime) - Seconds(before.ru_stime);
     if (connected_ == 0) return Status::Unavailable("no connection to the server could be made");
     return Report();
   }

@@ -38,8 +38,6 @@ Requirements LoginRequirements() {
   return req;
 }
 
-double CpuSeconds(const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; }
-
 int64_t UnixMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -382,8 +380,8 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
   result.elapsed_s = last_done_ns.load() / 1e9;
   result.throughput_per_s = result.elapsed_s > 0 ? n / result.elapsed_s : 0;
   result.backpressure = backpressure.load();
-  result.cpu_user_s = CpuSeconds(usage_after.ru_utime) - CpuSeconds(usage_before.ru_utime);
-  result.cpu_system_s = CpuSeconds(usage_after.ru_stime) - CpuSeconds(usage_before.ru_stime);
+  result.cpu_user_s = Seconds(usage_after.ru_utime) - Seconds(usage_before.ru_utime);
+  result.cpu_system_s = Seconds(usage_after.ru_stime) - Seconds(usage_before.ru_stime);
   size_t seconds = static_cast<size_t>(result.elapsed_s) + 1;
   for (size_t s = 0; s < std::min(seconds, kPerSecondSlots); ++s) {
     result.completions_per_second.push_back(per_second[s].load());

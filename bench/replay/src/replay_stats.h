@@ -3,6 +3,7 @@
 #define KEYSTORM_BENCH_REPLAY_SRC_REPLAY_STATS_H_
 
 #include <openssl/sha.h>
+#include <sys/time.h>
 
 #include <algorithm>
 #include <vector>
@@ -11,6 +12,9 @@
 #include "keystorm/bytes.h"
 
 namespace keystorm::bench {
+
+// A getrusage time as seconds.
+inline double Seconds(const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; }
 
 inline double Median(std::vector<double> v) {
   if (v.empty()) return 0;
