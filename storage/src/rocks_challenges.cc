@@ -17,6 +17,21 @@ namespace keystorm::storage {
 
 Status RocksCredentialStore::ConsumeChallenges(std::span<const ChallengeUse> uses, int64_t now_ms,
                                                std::vector<ChallengeOutcome>* outcomes) {
+  return ConsumeChallengesWith(uses, now_ms, /*sync=*/true, outcomes);
+}
+
+Status RocksCredentialStore::ConsumeChallengesUnsynced(std::span<const ChallengeUse> uses,
+                                                       int64_t now_ms,
+                                                       std::vector<ChallengeOutcome>* outcomes) {
+  return ConsumeChallengesWith(uses, now_ms, /*sync=*/false, outcomes);
+}
+
+// The stripes are held until the batch is in the memtable, not until it is
+// synced: single use among live threads needs only that a later consume
+// sees it, and durability is the sync's (ConsumeChallengesUnsynced).
+Status RocksCredentialStore::ConsumeChallengesWith(std::span<const ChallengeUse> uses,
+                                                   int64_t now_ms, bool sync,
+                                                   std::vector<ChallengeOutcome>* outcomes) {
   outcomes->assign(uses.size(), ChallengeOutcome::kExpired);
   if (uses.empty()) return Status::Ok();
   std::vector<uint16_t> stripes;
@@ -71,7 +86,7 @@ Status RocksCredentialStore::ConsumeChallenges(std::span<const ChallengeUse> use
     }
   }
   if (batch.Count() == 0) return Status::Ok();
-  return Write(&batch);
+  return Write(&batch, sync);
 }
 
 Status RocksCredentialStore::SweepExpiredChallenges(int64_t now_ms) {

@@ -157,12 +157,40 @@ RocksCredentialStore::~RocksCredentialStore() {
   }
 }
 
-Status RocksCredentialStore::Write(rocksdb::WriteBatch* batch) {
+namespace {
+
+void RaiseTo(std::atomic<uint64_t>* value, uint64_t at_least) {
+  uint64_t seen = value->load(std::memory_order_acquire);
+  while (seen < at_least && !value->compare_exchange_weak(seen, at_least, std::memory_order_acq_rel)) {
+  }
+}
+
+}  // namespace
+
+Status RocksCredentialStore::Write(rocksdb::WriteBatch* batch, bool sync) {
   if (config_.read_only) return Status::InvalidArgument("store opened read-only");
   rocksdb::WriteOptions options;
-  options.sync = config_.durability == WriteDurability::kSyncedWal;
+  options.sync = sync && config_.durability == WriteDurability::kSyncedWal;
   options.disableWAL = config_.durability == WriteDurability::kNoWal;
-  return FromRocks(db_->Write(options, batch), "write");
+  // Read before the write starts: what it will cover (see synced_through_).
+  const uint64_t covers = unsynced_writes_.load(std::memory_order_acquire);
+  Status status = FromRocks(db_->Write(options, batch), "write");
+  if (!status.ok()) return status;
+  if (options.sync) {
+    RaiseTo(&synced_through_, covers);
+  } else {
+    unsynced_writes_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  return status;
+}
+
+Status RocksCredentialStore::SyncWrites() {
+  if (config_.read_only || config_.durability != WriteDurability::kSyncedWal) return Status::Ok();
+  const uint64_t covers = unsynced_writes_.load(std::memory_order_acquire);
+  if (synced_through_.load(std::memory_order_acquire) >= covers) return Status::Ok();
+  if (Status s = FromRocks(db_->SyncWAL(), "sync WAL"); !s.ok()) return s;
+  RaiseTo(&synced_through_, covers);
+  return Status::Ok();
 }
 
 void RocksCredentialStore::SweepLoop() {

@@ -19,13 +19,8 @@ TEST(RocksStoreDiskFull, WritesFailClosedAndReadsStillWork) {
   ScratchDir dir;
   auto fs = std::make_shared<NoSpaceFileSystem>(rocksdb::FileSystem::Default());
   std::unique_ptr<rocksdb::Env> env = EnvFor(fs);
-  StoreConfig config;
-  config.path = dir.Sub("db");
-  config.challenge_sweep_interval_ms = 0;
-  config.env = env.get();
-  auto opened = RocksCredentialStore::Open(config);
-  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-  std::unique_ptr<RocksCredentialStore> store = std::move(opened.value());
+  std::unique_ptr<RocksCredentialStore> store = OpenStoreOver(env.get(), dir.Sub("db"));
+  ASSERT_NE(store, nullptr);
 
   UserInsertOutcome user_outcome{};
   ASSERT_TRUE(store->InsertUserIfAbsent(MakeUser("h", "alice"), &user_outcome).ok());
@@ -82,18 +77,16 @@ TEST(RocksStoreDiskFull, WritesFailClosedAndReadsStillWork) {
   }
   if (!resumed.ok()) {
     store.reset();
-    opened = RocksCredentialStore::Open(config);
-    ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-    store = std::move(opened.value());
+    store = OpenStoreOver(env.get(), dir.Sub("db"));
+    ASSERT_NE(store, nullptr);
   }
   ASSERT_TRUE(store->InsertCredentialIfAbsent(MakeCredential("after", "h"), &inserted).ok());
   EXPECT_TRUE(inserted);
 
   // And after a restart nothing refused is there; everything acknowledged is.
   store.reset();
-  opened = RocksCredentialStore::Open(config);
-  ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
-  store = std::move(opened.value());
+  store = OpenStoreOver(env.get(), dir.Sub("db"));
+  ASSERT_NE(store, nullptr);
   ids = {B("refused")};
   std::vector<Bytes> keep = {B("refused"), B("c0"), B("after")};
   std::vector<ByteView> views(keep.begin(), keep.end());

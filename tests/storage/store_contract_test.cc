@@ -489,6 +489,42 @@ TEST_P(StoreContractTest, RacingConsumersConsumeAChallengeExactlyOnce) {
   }
 }
 
+// ConsumeChallengesUnsynced keeps single use among live callers, racing or
+// not, whether or not SyncWrites has run; SyncWrites succeeds with and
+// without anything pending.
+TEST_P(StoreContractTest, UnsyncedConsumeIsSingleUseAtOnce) {
+  Bytes id = B("challenge-unsynced");
+  ChallengeUse use{id, kNow + 300'000};
+  std::vector<ChallengeOutcome> out;
+  ASSERT_TRUE(store()->ConsumeChallengesUnsynced(std::span<const ChallengeUse>(&use, 1), kNow, &out).ok());
+  EXPECT_EQ(out, std::vector<ChallengeOutcome>{ChallengeOutcome::kConsumed});
+  ASSERT_TRUE(store()->ConsumeChallengesUnsynced(std::span<const ChallengeUse>(&use, 1), kNow, &out).ok());
+  EXPECT_EQ(out, std::vector<ChallengeOutcome>{ChallengeOutcome::kAlreadyUsed});
+  EXPECT_EQ(ConsumeOne(store(), id, kNow + 300'000, kNow + 1), ChallengeOutcome::kAlreadyUsed);
+  ASSERT_TRUE(store()->SyncWrites().ok());
+  ASSERT_TRUE(store()->SyncWrites().ok());
+  EXPECT_EQ(ConsumeOne(store(), id, kNow + 300'000, kNow + 2), ChallengeOutcome::kAlreadyUsed);
+
+  constexpr int kThreads = 16;
+  Bytes raced = B("challenge-unsynced-raced");
+  std::atomic<int> consumed{0};
+  std::barrier start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      start.arrive_and_wait();
+      ChallengeUse mine{raced, kNow + 300'000};
+      std::vector<ChallengeOutcome> outcome;
+      if (store()->ConsumeChallengesUnsynced(std::span<const ChallengeUse>(&mine, 1), kNow, &outcome).ok() &&
+          outcome[0] == ChallengeOutcome::kConsumed) {
+        consumed.fetch_add(1);
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(consumed.load(), 1);
+}
+
 // ---- limits ----
 
 TEST_P(StoreContractTest, OutOfBoundsInputIsInvalidArgumentAndWritesNothing) {

@@ -177,6 +177,23 @@ class KEYSTORM_EXPORT CredentialStore {
     return Unsupported("ConsumeChallenges");
   }
 
+  // As ConsumeChallenges, except that the consumption need not be durable
+  // when this returns: it is refused to every later call at once (single use
+  // holds among live threads), and it is durable once a SyncWrites() that
+  // began after this returned has returned OK.  For callers that answer only
+  // after such a sync anyway (the pipeline syncs before it completes a
+  // batch): one fsync covers the challenges and the counters instead of one
+  // each.  The default is ConsumeChallenges, durable at once.
+  virtual Status ConsumeChallengesUnsynced(std::span<const ChallengeUse> uses, int64_t now_ms,
+                                           std::vector<ChallengeOutcome>* outcomes) {
+    return ConsumeChallenges(uses, now_ms, outcomes);
+  }
+
+  // Makes every write that returned before this call durable.  The default
+  // does nothing, which is right for a store whose writes are all durable
+  // when they return.  Cheap when nothing is pending.
+  virtual Status SyncWrites() { return Status::Ok(); }
+
   // Forgets consumed challenges that expired at or before now_ms (they are
   // refused as kExpired from then on, whatever clock a later call brings).
   // Stores that clean up by themselves may do nothing here.

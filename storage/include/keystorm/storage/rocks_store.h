@@ -10,8 +10,11 @@
 //
 // Durability.  With the default (and, in a service, only permitted)
 // WriteDurability::kSyncedWal, an OK return means the batch is in a synced
-// WAL.  Concurrent callers share fsyncs through RocksDB's group commit.  A
-// failed write acknowledges nothing; after a write error (disk full) RocksDB
+// WAL.  Concurrent callers share fsyncs through RocksDB's group commit.  The
+// one exception is ConsumeChallengesUnsynced: its batch reaches the WAL (and
+// the memtable, so the challenge is refused at once) without an fsync, and
+// the next SyncWrites, or any synced write that begins after it returned,
+// makes it durable.  A failed write acknowledges nothing; after a write error (disk full) RocksDB
 // refuses further writes until Resume(), while reads keep working.
 //
 // Thread safety: every method, from any number of threads.  The store may
@@ -128,6 +131,11 @@ class KEYSTORM_EXPORT RocksCredentialStore final : public CredentialStore {
   Status SetBypass(ByteView user_handle, std::optional<int64_t> until) override;
   Status ConsumeChallenges(std::span<const ChallengeUse> uses, int64_t now_ms,
                            std::vector<ChallengeOutcome>* outcomes) override;
+  Status ConsumeChallengesUnsynced(std::span<const ChallengeUse> uses, int64_t now_ms,
+                                   std::vector<ChallengeOutcome>* outcomes) override;
+  // An fsync of the WAL, or nothing when every unsynced write is already
+  // covered by a synced write that began after it.
+  Status SyncWrites() override;
   // One range deletion plus the new horizon, in one synced batch.
   Status SweepExpiredChallenges(int64_t now_ms) override;
   // Export's credential walk (one snapshot).
@@ -180,7 +188,11 @@ class KEYSTORM_EXPORT RocksCredentialStore final : public CredentialStore {
   explicit RocksCredentialStore(const StoreConfig& config);
   Status OpenDb();
   Status CheckOrWriteFormat();
-  Status Write(rocksdb::WriteBatch* batch);
+  // With the store's durability; `sync` false writes the WAL unsynced (only
+  // ConsumeChallengesUnsynced), to be covered by a later synced write.
+  Status Write(rocksdb::WriteBatch* batch, bool sync = true);
+  Status ConsumeChallengesWith(std::span<const ChallengeUse> uses, int64_t now_ms, bool sync,
+                               std::vector<ChallengeOutcome>* outcomes);
   // The user record under `handle`, or nullopt.
   Status ReadUser(ByteView user_handle, std::optional<UserRecord>* out);
   void SweepLoop();
@@ -196,6 +208,14 @@ class KEYSTORM_EXPORT RocksCredentialStore final : public CredentialStore {
   // horizon before a sweep and writes after it.
   std::shared_mutex sweep_mu_;
   std::atomic<int64_t> challenge_horizon_ms_{0};  // written under sweep_mu_ exclusive
+
+  // Unsynced writes that have returned, and how many of them a synced write
+  // (or SyncWAL) is known to cover: a synced write covers every write that
+  // returned before it began, because it syncs every WAL file still unsynced
+  // (RocksDB syncs all of `logs_` for a sync=true write, the rotated ones
+  // included).  Equal counts: SyncWrites has nothing to do.
+  std::atomic<uint64_t> unsynced_writes_{0};
+  std::atomic<uint64_t> synced_through_{0};
 
   std::mutex sweeper_mu_;
   std::condition_variable sweeper_cv_;
