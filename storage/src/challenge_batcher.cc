@@ -6,8 +6,8 @@
 
 namespace keystorm::storage {
 
-ChallengeBatcher::ChallengeBatcher(CredentialStore* store, size_t max_group)
-    : store_(store), max_group_(std::max<size_t>(1, max_group)) {
+ChallengeBatcher::ChallengeBatcher(CredentialStore* store, size_t max_group, LedgerSync sync)
+    : store_(store), max_group_(std::max<size_t>(1, max_group)), sync_(sync) {
   writer_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -84,7 +84,9 @@ void ChallengeBatcher::WriteGroup(std::vector<Pending>* group) {
     now_ms = std::max(now_ms, p.now_ms);
   }
   std::vector<ChallengeOutcome> outcomes;
-  Status status = store_->ConsumeChallenges(uses, now_ms, &outcomes);
+  Status status = sync_ == LedgerSync::kEachGroup
+                      ? store_->ConsumeChallenges(uses, now_ms, &outcomes)
+                      : store_->ConsumeChallengesUnsynced(uses, now_ms, &outcomes);
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++groups_written_;

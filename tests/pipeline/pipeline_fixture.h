@@ -7,6 +7,7 @@
 
 #include "keystorm/pipeline.h"
 #include "keystorm/storage/memory_store.h"
+#include "keystorm/test/forwarding_store.h"
 #include "keystorm/test/test_authenticator.h"
 
 namespace keystorm::test {
@@ -32,31 +33,6 @@ inline void StoreCredential(storage::MemoryCredentialStore* store, const TestAut
   ASSERT_TRUE(store->InsertCredentialIfAbsent(r, &inserted).ok());
   ASSERT_TRUE(inserted);
 }
-
-// A store that hands the pipeline's calls to `inner`: a test store derives
-// from it and overrides the one call it intercepts (stalls, orderings).
-class ForwardingStore : public CredentialStore {
- public:
-  explicit ForwardingStore(CredentialStore* inner) : inner_(inner) {}
-  Status MultiLookup(std::span<const ByteView> ids,
-                     std::vector<std::optional<CredentialRecord>>* out) override {
-    return inner_->MultiLookup(ids, out);
-  }
-  Status CommitUpdates(std::span<const CounterUpdate> updates,
-                       std::vector<CommitOutcome>* outcomes) override {
-    return inner_->CommitUpdates(updates, outcomes);
-  }
-  Status InsertCredentialIfAbsent(const CredentialRecord& r, bool* inserted) override {
-    return inner_->InsertCredentialIfAbsent(r, inserted);
-  }
-  Status ListForUser(ByteView user, std::vector<CredentialRecord>* out) override {
-    return inner_->ListForUser(user, out);
-  }
-  Status Delete(ByteView id) override { return inner_->Delete(id); }
-
- private:
-  CredentialStore* inner_;
-};
 
 inline AssertionJob MakeAssertionJob(const TestAuthenticator& a, uint32_t sign_count) {
   AssertionOptions options;

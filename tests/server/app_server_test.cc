@@ -410,9 +410,9 @@ TEST_F(ServerAppTest, MetadataReloadIsNotImplementedWithoutMetadata) {
 
 // A store whose lookups wait until the test opens the gate, so that a
 // ceremony stays in the pipeline.
-class GatedStore final : public CredentialStore {
+class GatedStore final : public ForwardingStore {
  public:
-  explicit GatedStore(CredentialStore* inner) : inner_(inner) {}
+  using ForwardingStore::ForwardingStore;
   void Open() {
     std::lock_guard<std::mutex> lock(mu_);
     open_ = true;
@@ -422,34 +422,10 @@ class GatedStore final : public CredentialStore {
                      std::vector<std::optional<CredentialRecord>>* out) override {
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait(lock, [this] { return open_; });
-    return inner_->MultiLookup(ids, out);
-  }
-  Status CommitUpdates(std::span<const CounterUpdate> u, std::vector<CommitOutcome>* o) override {
-    return inner_->CommitUpdates(u, o);
-  }
-  Status InsertCredentialIfAbsent(const CredentialRecord& r, bool* inserted) override {
-    return inner_->InsertCredentialIfAbsent(r, inserted);
-  }
-  Status ListForUser(ByteView h, std::vector<CredentialRecord>* out) override {
-    return inner_->ListForUser(h, out);
-  }
-  Status Delete(ByteView id) override { return inner_->Delete(id); }
-  Status InsertUserIfAbsent(const UserRecord& u, UserInsertOutcome* o) override {
-    return inner_->InsertUserIfAbsent(u, o);
-  }
-  Status LookupUserByName(std::string_view n, std::optional<UserRecord>* out) override {
-    return inner_->LookupUserByName(n, out);
-  }
-  Status LookupUserByHandle(ByteView h, std::optional<UserRecord>* out) override {
-    return inner_->LookupUserByHandle(h, out);
-  }
-  Status ConsumeChallenges(std::span<const ChallengeUse> uses, int64_t now_ms,
-                           std::vector<ChallengeOutcome>* outcomes) override {
-    return inner_->ConsumeChallenges(uses, now_ms, outcomes);
+    return ForwardingStore::MultiLookup(ids, out);
   }
 
  private:
-  CredentialStore* inner_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool open_ = false;
@@ -464,13 +440,14 @@ TEST(OverloadTest, FullPipelineAnswers503WithRetryAfter) {
   ASSERT_FALSE(handle.empty());
 
   GatedStore gated(&setup.store());
+  SpendTrackingStore tracked(&gated);
   Verifier verifier(RelyingPartyConfig{.rp_id = test::kRpId, .origins = {test::kOrigin}});
   auto compiled = policy::LoadPolicy(kDefaultPolicyToml, 1, nullptr);
   policy::PolicyStore policies(*compiled);
   storage::ChallengeKey challenge_key;
   challenge_key.id = 1;
   WebAuthnServiceDeps deps;
-  deps.store = &gated;
+  deps.store = &tracked;
   deps.policies = &policies;
   deps.sealer = std::make_shared<const storage::ChallengeSealer>(
       std::move(storage::ChallengeSealer::Create({challenge_key}, 300'000).value()));
@@ -478,7 +455,7 @@ TEST(OverloadTest, FullPipelineAnswers503WithRetryAfter) {
   options.retry_after_seconds = 2;
   std::unique_ptr<WebAuthnService> service;
   {
-    Pipeline pipeline(&verifier, &gated, PipelineOptions{.workers = 1, .max_in_flight = 1});
+    Pipeline pipeline(&verifier, &tracked, PipelineOptions{.workers = 1, .max_in_flight = 1});
     deps.pipeline = &pipeline;
     service = std::make_unique<WebAuthnService>(options, deps);
     auto options_for = [&] {
@@ -498,6 +475,8 @@ TEST(OverloadTest, FullPipelineAnswers503WithRetryAfter) {
         AppFixture::AssertionFor(key, second, handle, 2));
     EXPECT_EQ(refused.status, 503);
     EXPECT_EQ(ErrorCode(refused), "overloaded");
+    // Its challenge was spent: the 503 came after a sync.
+    EXPECT_EQ(tracked.unsynced_spends(), 0);
     bool retry_after = false;
     for (const auto& [name, value] : refused.headers) retry_after |= name == "retry-after" && value == "2";
     EXPECT_TRUE(retry_after);

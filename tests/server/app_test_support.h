@@ -6,10 +6,14 @@
 #include <simdjson.h>
 
 #include <atomic>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "keystorm/base64url.h"
 #include "keystorm/pipeline.h"
@@ -20,6 +24,7 @@
 #include "keystorm/server/webauthn_service.h"
 #include "keystorm/storage/challenge_sealer.h"
 #include "keystorm/storage/memory_store.h"
+#include "keystorm/test/forwarding_store.h"
 #include "keystorm/test/test_authenticator.h"
 
 namespace keystorm::server::testing {
@@ -62,13 +67,40 @@ inline Bytes Decode(std::string_view base64url) {
   return out;
 }
 
+using test::ForwardingStore;
+
+// Counts challenge spends made without a sync (ConsumeChallengesUnsynced)
+// that no SyncWrites has covered yet: what a power cut would lose.
+class SpendTrackingStore final : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  int unsynced_spends() const { return unsynced_spends_.load(); }
+  int total_unsynced_spends() const { return total_unsynced_spends_.load(); }
+
+  Status ConsumeChallengesUnsynced(std::span<const ChallengeUse> uses, int64_t now_ms,
+                                   std::vector<ChallengeOutcome>* outcomes) override {
+    Status s = ForwardingStore::ConsumeChallengesUnsynced(uses, now_ms, outcomes);
+    unsynced_spends_.fetch_add(1);
+    total_unsynced_spends_.fetch_add(1);
+    return s;
+  }
+  Status SyncWrites() override {
+    unsynced_spends_.store(0);
+    return ForwardingStore::SyncWrites();
+  }
+
+ private:
+  std::atomic<int> unsynced_spends_{0};
+  std::atomic<int> total_unsynced_spends_{0};
+};
+
 class AppFixture {
  public:
   explicit AppFixture(std::string_view policy_toml = kDefaultPolicyToml,
                       WebAuthnServiceOptions options = DefaultOptions(),
                       UserDirectory* directory = nullptr)
       : verifier_(RelyingPartyConfig{.rp_id = test::kRpId, .origins = {test::kOrigin}}),
-        pipeline_(&verifier_, &store_, PipelineOptions{.workers = 1}) {
+        pipeline_(&verifier_, &tracked_store_, PipelineOptions{.workers = 1}) {
     auto compiled = policy::LoadPolicy(policy_toml, 1, nullptr);
     if (!compiled) std::abort();
     policies_ = std::make_unique<policy::PolicyStore>(*compiled);
@@ -78,7 +110,7 @@ class AppFixture {
     auto sealer = storage::ChallengeSealer::Create({key}, 300'000);
     if (!sealer) std::abort();
     WebAuthnServiceDeps deps;
-    deps.store = &store_;
+    deps.store = &tracked_store_;
     deps.pipeline = &pipeline_;
     deps.policies = policies_.get();
     deps.directory = directory;
@@ -100,6 +132,8 @@ class AppFixture {
 
   WebAuthnService& service() { return *service_; }
   storage::MemoryCredentialStore& store() { return store_; }
+  // The service's and the pipeline's view of store(), counting spends.
+  const SpendTrackingStore& tracked_store() const { return tracked_store_; }
   policy::PolicyStore& policies() { return *policies_; }
   void AdvanceMs(int64_t ms) { now_ms_ += ms; }
   void SetAdmissionWait(int seconds) { admission_wait_ = seconds; }
@@ -158,6 +192,7 @@ class AppFixture {
 
  private:
   storage::MemoryCredentialStore store_;
+  SpendTrackingStore tracked_store_{&store_};
   Verifier verifier_;
   std::unique_ptr<policy::PolicyStore> policies_;
   std::atomic<int64_t> now_ms_{1'800'000'000'000};

@@ -188,6 +188,36 @@ TEST_F(WebAuthnApiTest, AssertionStartedBeforeAResetIsRefusedAfterIt) {
   EXPECT_EQ(ErrorCode(verified), "policy_denied");
 }
 
+// The ledger spends challenges without an fsync (docs/decisions.md, "One
+// fsync per login"); every answer after a spend comes after a sync: the
+// pipeline's for its verdicts, the service's own for refusals before it.
+TEST_F(WebAuthnApiTest, EveryAnswerAfterASpendComesAfterASync) {
+  Bytes handle = app_.Enrol("alice", alice_key_);
+  const int spends_before = app_.tracked_store().total_unsynced_spends();
+
+  HttpResponse options = app_.AuthenticationOptions(R"({"username":"alice"})");
+  HttpResponse accepted = app_.AuthenticationVerify(
+      AppFixture::AssertionFor(alice_key_, JsonString(options.body, "challenge"), handle, 1));
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  EXPECT_GT(app_.tracked_store().total_unsynced_spends(), spends_before) << "the ledger synced";
+  EXPECT_EQ(app_.tracked_store().unsynced_spends(), 0);
+
+  // Refused in the pipeline: the counter went backwards, nothing commits.
+  options = app_.AuthenticationOptions(R"({"username":"alice"})");
+  HttpResponse regressed = app_.AuthenticationVerify(
+      AppFixture::AssertionFor(alice_key_, JsonString(options.body, "challenge"), handle, 1));
+  EXPECT_EQ(ErrorCode(regressed), "sign_count_regression") << regressed.body;
+  EXPECT_EQ(app_.tracked_store().unsynced_spends(), 0);
+
+  // Refused by policy after the spend, before the pipeline.
+  options = app_.AuthenticationOptions(R"({"username":"alice"})");
+  ASSERT_TRUE(app_.store().ResetUser(handle, nullptr).ok());
+  HttpResponse denied = app_.AuthenticationVerify(
+      AppFixture::AssertionFor(alice_key_, JsonString(options.body, "challenge"), handle, 2));
+  EXPECT_EQ(ErrorCode(denied), "policy_denied") << denied.body;
+  EXPECT_EQ(app_.tracked_store().unsynced_spends(), 0);
+}
+
 TEST_F(WebAuthnApiTest, AssertionStartedBeforeABypassIsRefusedDuringIt) {
   Bytes handle = app_.Enrol("alice", alice_key_);
   HttpResponse options = app_.AuthenticationOptions(R"({"username":"alice"})");

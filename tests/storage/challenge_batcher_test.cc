@@ -8,9 +8,11 @@
 #include <thread>
 #include <vector>
 
+#include "fault_injection_fs.h"
 #include "keystorm/storage/challenge_batcher.h"
 #include "keystorm/storage/challenge_sealer.h"
 #include "keystorm/storage/memory_store.h"
+#include "keystorm/storage/rocks_store.h"
 #include "store_test_util.h"
 
 namespace keystorm::storage::testing {
@@ -77,6 +79,41 @@ TEST(ChallengeBatcher, FirstUseIsOkSecondIsAlreadyUsed) {
   Answer second = RedeemAndWait(&batcher, sealer, c, CeremonyKind::kAuthentication, user, kT0 + 2);
   ASSERT_TRUE(second.status.ok());
   EXPECT_EQ(second.check, ChallengeCheck::kAlreadyUsed);
+}
+
+// kEachGroup: the continuation runs on a synced spend.  kDeferToCaller: the
+// spend is refused at once but left in the WAL unsynced until the caller's
+// SyncWrites (challenge_batcher.h).  Watched in the RocksDB store's WAL.
+TEST(ChallengeBatcher, LedgerSyncDecidesWhetherTheGroupIsSyncedBeforeItsContinuations) {
+  for (auto mode : {ChallengeBatcher::LedgerSync::kEachGroup,
+                    ChallengeBatcher::LedgerSync::kDeferToCaller}) {
+    const bool deferred = mode == ChallengeBatcher::LedgerSync::kDeferToCaller;
+    SCOPED_TRACE(deferred ? "kDeferToCaller" : "kEachGroup");
+    ScratchDir dir;
+    auto fs = std::make_shared<WalSyncCountingFileSystem>(rocksdb::FileSystem::Default());
+    std::unique_ptr<rocksdb::Env> env = EnvFor(fs);
+    std::unique_ptr<RocksCredentialStore> store = OpenStoreOver(env.get(), dir.Sub("db"));
+    ASSERT_NE(store, nullptr);
+    ChallengeSealer sealer = MakeSealer();
+    ChallengeBatcher batcher(store.get(), 512, mode);
+    const Bytes user = B("alice");
+    Bytes c = sealer.Issue(CeremonyKind::kAuthentication, user, kT0).value();
+
+    std::promise<uint64_t> unsynced_in_continuation;
+    batcher.Redeem(sealer, c, CeremonyKind::kAuthentication, user, kT0 + 1,
+                   [&](Status s, ChallengeCheck check) {
+                     EXPECT_TRUE(s.ok()) << s.ToString();
+                     EXPECT_EQ(check, ChallengeCheck::kOk);
+                     unsynced_in_continuation.set_value(fs->unsynced_wal_bytes());
+                   });
+    const uint64_t unsynced = unsynced_in_continuation.get_future().get();
+    EXPECT_EQ(unsynced > 0, deferred);
+    Answer again =
+        RedeemAndWait(&batcher, sealer, c, CeremonyKind::kAuthentication, user, kT0 + 2);
+    EXPECT_EQ(again.check, ChallengeCheck::kAlreadyUsed);
+    ASSERT_TRUE(store->SyncWrites().ok());
+    EXPECT_EQ(fs->unsynced_wal_bytes(), 0u);
+  }
 }
 
 TEST(ChallengeBatcher, ChallengesThatDoNotOpenAnswerAtOnceAndSpendNothing) {

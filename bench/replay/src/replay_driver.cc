@@ -326,7 +326,7 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
         if (group.empty()) return;
         uses.clear();
         for (size_t i : group) uses.push_back({corpus.logins[i].challenge, expires_at_ms});
-        Status cs = store->ConsumeChallenges(uses, UnixMs(), &outcomes);
+        Status cs = store->ConsumeChallengesUnsynced(uses, UnixMs(), &outcomes);
         for (size_t k = 0; k < group.size(); ++k) {
           size_t i = group[k];
           if (!cs.ok()) {

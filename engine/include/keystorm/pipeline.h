@@ -9,7 +9,14 @@
 //   3. signature checks, in parallel, with parsed keys from a shared cache;
 //   4. one CredentialStore::CommitUpdates in arrival order (counter
 //      compare-and-set in the store), registrations inserted if absent;
-//   5. each job's callback with its verdict and state change.
+//   5. one CredentialStore::SyncWrites (free after a synced commit), then
+//      each job's callback with its verdict and state change.
+//
+// Durability.  When a job's callback runs, everything its submitter wrote to
+// the store before Submit is durable, whatever the verdict: a submitter may
+// consume the challenge with ConsumeChallengesUnsynced and let the batch's
+// sync cover it (one fsync per batch for the challenges and the counters).
+// If that sync fails, every job of the batch completes with its status.
 //
 // Threading model.
 //   - Submit*: any thread, no mutex: an atomic in-flight count (the bound)

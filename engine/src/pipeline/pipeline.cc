@@ -210,6 +210,7 @@ class Pipeline::Impl {
       const size_t n = set->n;
       // Stage 4: commit in arrival order.
       Commit(set->slots, n);
+      SyncSubmittersWrites(set->slots, n);
       // Stage 5: completions.  Counted first, so that a caller woken by its
       // callback sees this batch in stats().
       jobs_.fetch_add(n, std::memory_order_relaxed);
@@ -224,6 +225,18 @@ class Pipeline::Impl {
       // destructor then tears down what the callbacks above used.
       in_flight_.fetch_sub(n);
       if (stopping_.load()) Wake();  // a stopping dispatcher waits for this
+    }
+  }
+
+  // Stage 5's first step (pipeline.h, "Durability"): what the submitters
+  // wrote before Submit, such as unsynced challenge consumptions, is made
+  // durable before any job of the batch is answered.  A failure answers
+  // every job with it: nothing is acknowledged on top of a lost write.
+  void SyncSubmittersWrites(std::vector<Slot>& slots, size_t n) {
+    Status st = store_->SyncWrites();
+    if (st.ok()) return;
+    for (size_t i = 0; i < n; ++i) {
+      if (slots[i].status.ok()) slots[i].status = st;
     }
   }
 

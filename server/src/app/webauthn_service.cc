@@ -91,7 +91,11 @@ class WebAuthnService::Impl {
   Impl(WebAuthnServiceOptions options, WebAuthnServiceDeps deps)
       : options_(std::move(options)), deps_(std::move(deps)) {
     if (!deps_.now_ms) deps_.now_ms = SystemNowMs;
-    ledger_ = std::make_unique<storage::ChallengeBatcher>(deps_.store);
+    // The ledger writes its groups unsynced: every answer after a spend is
+    // given after a sync, by the pipeline (before its callbacks) or by
+    // SyncThenFinish* here, so one fsync covers challenge and counters.
+    ledger_ = std::make_unique<storage::ChallengeBatcher>(
+        deps_.store, 512, storage::ChallengeBatcher::LedgerSync::kDeferToCaller);
   }
 
   WebAuthnServiceOptions options_;
@@ -134,6 +138,25 @@ class WebAuthnService::Impl {
   void FinishInternal(const Context& context, const Responder& respond, const Status& status) {
     FinishError(context, respond, 500, kCodeInternal, "The service failed; try again later.",
                 status.ToString());
+  }
+
+  // Answers given after the request's challenge was spent but before (or
+  // instead of) the pipeline, which would have synced: the spend is made
+  // durable first (the ledger defers its fsync).  They run on the ledger's
+  // thread, its only unsynced writer, so the first of a group pays the
+  // fsync and the rest find nothing pending.
+  void SyncThenFinishVerdict(const Context& context, const Responder& respond,
+                             VerifyError verdict, Ceremony ceremony, std::string_view detail) {
+    if (Status synced = deps_.store->SyncWrites(); !synced.ok()) {
+      return FinishInternal(context, respond, synced);
+    }
+    FinishVerdict(context, respond, verdict, ceremony, detail);
+  }
+
+  void SyncThenFinishInternal(const Context& context, const Responder& respond,
+                              const Status& status) {
+    (void)deps_.store->SyncWrites();  // the answer is this error either way
+    FinishInternal(context, respond, status);
   }
 
   // 0: admitted; else answered 429 already.
@@ -488,16 +511,16 @@ class WebAuthnService::Impl {
                           std::string challenge, Bytes user_handle) {
     std::optional<UserRecord> user;
     Status status = deps_.store->LookupUserByHandle(user_handle, &user);
-    if (!status.ok()) return FinishInternal(context, respond, status);
+    if (!status.ok()) return SyncThenFinishInternal(context, respond, status);
     if (!user) {
-      return FinishVerdict(context, respond, VerifyError::kChallengeUnknown,
+      return SyncThenFinishVerdict(context, respond, VerifyError::kChallengeUnknown,
                            Ceremony::kRegistration, "challenge names a user that is gone");
     }
     context.user = user->name;
     auto decision = Decide(user->name, std::nullopt);
-    if (!decision) return FinishInternal(context, respond, decision.error());
+    if (!decision) return SyncThenFinishInternal(context, respond, decision.error());
     if (decision->action != "register") {
-      return FinishVerdict(context, respond, VerifyError::kPolicyDenied, Ceremony::kRegistration,
+      return SyncThenFinishVerdict(context, respond, VerifyError::kPolicyDenied, Ceremony::kRegistration,
                            "registration refused: login action is " + decision->action);
     }
     RegistrationJob job;
@@ -524,7 +547,14 @@ class WebAuthnService::Impl {
       Finish(context, respond, JsonResponse(json.str()), "ok", "");
     };
     Status submitted = deps_.pipeline->SubmitRegistration(std::move(job), std::move(done));
-    if (!submitted.ok()) Refused(context, respond, submitted);
+    if (!submitted.ok()) RefusedAfterSpend(context, respond, submitted);
+  }
+
+  void RefusedAfterSpend(const Context& context, const Responder& respond, const Status& status) {
+    if (Status synced = deps_.store->SyncWrites(); !synced.ok()) {
+      return FinishInternal(context, respond, synced);
+    }
+    Refused(context, respond, status);
   }
 
   void Refused(const Context& context, const Responder& respond, const Status& status) {
@@ -599,23 +629,23 @@ class WebAuthnService::Impl {
     Bytes user_handle = bound_handle;
     if (user_handle.empty()) {
       if (!response_user_handle || response_user_handle->empty()) {
-        return FinishVerdict(context, respond, VerifyError::kUserHandleMismatch,
+        return SyncThenFinishVerdict(context, respond, VerifyError::kUserHandleMismatch,
                              Ceremony::kAuthentication, "usernameless login without userHandle");
       }
       user_handle = *response_user_handle;
     }
     std::optional<UserRecord> user;
     Status status = deps_.store->LookupUserByHandle(user_handle, &user);
-    if (!status.ok()) return FinishInternal(context, respond, status);
+    if (!status.ok()) return SyncThenFinishInternal(context, respond, status);
     if (!user) {
-      return FinishVerdict(context, respond, VerifyError::kUnknownCredential,
+      return SyncThenFinishVerdict(context, respond, VerifyError::kUnknownCredential,
                            Ceremony::kAuthentication, "no account with this user handle");
     }
     context.user = user->name;
     auto decision = DecideForVerify(std::move(*user));
-    if (!decision) return FinishInternal(context, respond, decision.error());
+    if (!decision) return SyncThenFinishInternal(context, respond, decision.error());
     if (decision->action != "webauthn") {
-      return FinishVerdict(context, respond, VerifyError::kPolicyDenied,
+      return SyncThenFinishVerdict(context, respond, VerifyError::kPolicyDenied,
                            Ceremony::kAuthentication,
                            "authentication refused: login action is " + decision->action);
     }
@@ -642,7 +672,7 @@ class WebAuthnService::Impl {
       Finish(context, respond, JsonResponse(json.str()), "ok", "");
     };
     Status submitted = deps_.pipeline->SubmitAssertion(std::move(job), std::move(done));
-    if (!submitted.ok()) Refused(context, respond, submitted);
+    if (!submitted.ok()) RefusedAfterSpend(context, respond, submitted);
   }
 
   // Last, so that it goes first: its destructor spends what is queued and

@@ -10,6 +10,13 @@
 // the whole group — then runs each request's continuation.  The busier the
 // server, the larger the groups.
 //
+// With LedgerSync::kDeferToCaller the group is written without its fsync
+// (ConsumeChallengesUnsynced): the spent challenges are refused at once, and
+// they are durable after the store's next SyncWrites.  That is for a caller
+// that syncs before it answers anyway, such as one that hands every
+// continuation to the pipeline (which syncs each batch before its callbacks)
+// and calls SyncWrites itself before any answer it gives outside it.
+//
 // Verdicts are RedeemChallenge's (challenge_redeem.h): a challenge is kOk for
 // exactly one request, however many race, including two in the same group
 // (the store answers kAlreadyUsed for the later one).
@@ -42,8 +49,14 @@ class ChallengeBatcher {
   // refused: fail closed); otherwise `check` is the verdict.
   using Done = std::function<void(Status status, ChallengeCheck check)>;
 
+  enum class LedgerSync : uint8_t {
+    kEachGroup,      // each group is durable before its continuations run
+    kDeferToCaller,  // durable at the caller's next SyncWrites (see above)
+  };
+
   // REQUIRES: store outlives the batcher.  max_group bounds one write.
-  explicit ChallengeBatcher(CredentialStore* store, size_t max_group = 512);
+  explicit ChallengeBatcher(CredentialStore* store, size_t max_group = 512,
+                            LedgerSync sync = LedgerSync::kEachGroup);
   ~ChallengeBatcher();
   ChallengeBatcher(const ChallengeBatcher&) = delete;
   ChallengeBatcher& operator=(const ChallengeBatcher&) = delete;
@@ -68,6 +81,7 @@ class ChallengeBatcher {
 
   CredentialStore* store_;
   const size_t max_group_;
+  const LedgerSync sync_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::vector<Pending> queue_;

@@ -10,8 +10,9 @@
 //   3. timed: a pacing thread releases each login at its arrival time (the
 //      timeline scaled so that its peak is `rate`; rate 0: all at once), a
 //      challenge thread redeems the login's challenge in the store
-//      (ConsumeChallenges, one call for all that are waiting, so RocksDB
-//      group-commits them; a replayed challenge is refused here,
+//      (ConsumeChallengesUnsynced, one call for all that are waiting; the
+//      Pipeline's per-batch sync makes them durable before the verdict, as
+//      keystorm serve does; a replayed challenge is refused here,
 //      challenge_unknown) and submits the rest to the Pipeline, in arrival
 //      order;
 //   4. every verdict is compared with the corpus's expected one.

@@ -1,0 +1,69 @@
+// A CredentialStore that forwards every call to another one.  Tests derive
+// from it and override only the calls they watch, hold or fail.
+#ifndef KEYSTORM_TEST_FORWARDING_STORE_H_
+#define KEYSTORM_TEST_FORWARDING_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "keystorm/credential_store.h"
+
+namespace keystorm::test {
+
+// REQUIRES: inner outlives this store.
+class ForwardingStore : public CredentialStore {
+ public:
+  explicit ForwardingStore(CredentialStore* inner) : inner_(inner) {}
+  Status MultiLookup(std::span<const ByteView> ids,
+                     std::vector<std::optional<CredentialRecord>>* out) override {
+    return inner_->MultiLookup(ids, out);
+  }
+  Status CommitUpdates(std::span<const CounterUpdate> u, std::vector<CommitOutcome>* o) override {
+    return inner_->CommitUpdates(u, o);
+  }
+  Status InsertCredentialIfAbsent(const CredentialRecord& r, bool* inserted) override {
+    return inner_->InsertCredentialIfAbsent(r, inserted);
+  }
+  Status ListForUser(ByteView h, std::vector<CredentialRecord>* out) override {
+    return inner_->ListForUser(h, out);
+  }
+  Status Delete(ByteView id) override { return inner_->Delete(id); }
+  Status InsertUserIfAbsent(const UserRecord& u, UserInsertOutcome* o) override {
+    return inner_->InsertUserIfAbsent(u, o);
+  }
+  Status LookupUserByName(std::string_view n, std::optional<UserRecord>* out) override {
+    return inner_->LookupUserByName(n, out);
+  }
+  Status LookupUserByHandle(ByteView h, std::optional<UserRecord>* out) override {
+    return inner_->LookupUserByHandle(h, out);
+  }
+  Status ResetUser(ByteView h, size_t* removed) override { return inner_->ResetUser(h, removed); }
+  Status SetBypass(ByteView h, std::optional<int64_t> until) override {
+    return inner_->SetBypass(h, until);
+  }
+  Status ConsumeChallenges(std::span<const ChallengeUse> uses, int64_t now_ms,
+                           std::vector<ChallengeOutcome>* outcomes) override {
+    return inner_->ConsumeChallenges(uses, now_ms, outcomes);
+  }
+  Status ConsumeChallengesUnsynced(std::span<const ChallengeUse> uses, int64_t now_ms,
+                                   std::vector<ChallengeOutcome>* outcomes) override {
+    return inner_->ConsumeChallengesUnsynced(uses, now_ms, outcomes);
+  }
+  Status SyncWrites() override { return inner_->SyncWrites(); }
+  Status SweepExpiredChallenges(int64_t now_ms) override {
+    return inner_->SweepExpiredChallenges(now_ms);
+  }
+  Status ForEachCredential(const std::function<Status(const CredentialRecord&)>& visit) override {
+    return inner_->ForEachCredential(visit);
+  }
+
+ private:
+  CredentialStore* inner_;
+};
+}  // namespace keystorm::test
+
+#endif  // KEYSTORM_TEST_FORWARDING_STORE_H_
