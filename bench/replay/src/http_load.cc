@@ -27,6 +27,9 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+// The pacing timer's granularity (see ReleaseDue).
+constexpr std::chrono::microseconds kReleaseTick{250};
+
 // The value of the first string member `key` after `from`, or "".
 std::string StringMember(std::string_view body, std::string_view key, size_t from = 0) {
   std::string quoted = "\"" + std::string(key) + "\"";
@@ -194,7 +197,11 @@ class Load {
       if (lane.connected && !lane.busy) Ready(pin_[login]);
     }
     if (next_ < bodies_.size()) {
-      timer_.expires_at(scheduled_[next_]);
+      // At most one wake-up per release tick: a timer per login cost the
+      // generator about 9 us of CPU per login at 16,000/s, taken from the
+      // server on a small machine.  The tick's delay is measured (latency
+      // runs from the scheduled time).
+      timer_.expires_at(std::max(scheduled_[next_], now + kReleaseTick));
       timer_.async_wait([this](const boost::system::error_code& e) {
         if (!e) ReleaseDue();
       });
