@@ -44,7 +44,9 @@ struct ReplayOptions {
   double rate = 0;             // the storm's peak, logins/s; 0: as fast as possible
   size_t batch = 256;          // PipelineOptions::max_batch
   uint64_t seed = 1;           // the filler credentials
-  size_t filler_credentials = 0;  // generated credentials stored besides the corpus's
+  // Generated credentials stored besides the corpus's; with RocksDB the
+  // store is then compacted (untimed), so the replay meets it at rest.
+  size_t filler_credentials = 0;
   double ceiling_seconds = 1;  // per ceiling round
   int ceiling_repetitions = 3;  // the median is reported
 };
