@@ -431,58 +431,104 @@ class GatedStore final : public ForwardingStore {
   bool open_ = false;
 };
 
-TEST(OverloadTest, FullPipelineAnswers503WithRetryAfter) {
-  // Enrol through a normal fixture's store, then verify through a pipeline
-  // of capacity one whose store lookups are held.
-  AppFixture setup;
-  test::TestAuthenticator key(kEs256, 0);
-  Bytes handle = setup.Enrol("alice", key);
-  ASSERT_FALSE(handle.empty());
+// A service over a pipeline of capacity one whose store lookups are held
+// (GatedStore), so that one login stays in the pipeline while the test sends
+// another.  Users are enrolled through a normal fixture's store first.
+class OverloadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    handle_ = setup_.Enrol("alice", key_);
+    ASSERT_FALSE(handle_.empty());
+    storage::ChallengeKey challenge_key;
+    challenge_key.id = 1;
+    deps_.store = &tracked_;
+    deps_.policies = &policies_;
+    deps_.sealer = std::make_shared<const storage::ChallengeSealer>(
+        std::move(storage::ChallengeSealer::Create({challenge_key}, 300'000).value()));
+    deps_.pipeline = pipeline_.get();
+  }
+  void TearDown() override {
+    gated_.Open();
+    pipeline_.reset();  // drains before the service goes
+  }
 
-  GatedStore gated(&setup.store());
-  SpendTrackingStore tracked(&gated);
-  Verifier verifier(RelyingPartyConfig{.rp_id = test::kRpId, .origins = {test::kOrigin}});
-  auto compiled = policy::LoadPolicy(kDefaultPolicyToml, 1, nullptr);
-  policy::PolicyStore policies(*compiled);
-  storage::ChallengeKey challenge_key;
-  challenge_key.id = 1;
-  WebAuthnServiceDeps deps;
-  deps.store = &tracked;
-  deps.policies = &policies;
-  deps.sealer = std::make_shared<const storage::ChallengeSealer>(
-      std::move(storage::ChallengeSealer::Create({challenge_key}, 300'000).value()));
-  WebAuthnServiceOptions options = AppFixture::DefaultOptions();
-  options.retry_after_seconds = 2;
-  std::unique_ptr<WebAuthnService> service;
-  {
-    Pipeline pipeline(&verifier, &tracked, PipelineOptions{.workers = 1, .max_in_flight = 1});
-    deps.pipeline = &pipeline;
-    service = std::make_unique<WebAuthnService>(options, deps);
-    auto options_for = [&] {
-      return Call([&](HttpRequest&& r, Responder s) { service->AuthenticationOptions(std::move(r), s); },
-                  R"({"username":"alice"})");
-    };
-    std::string first = JsonString(options_for().body, "challenge");
-    std::string second = JsonString(options_for().body, "challenge");
-
+  void StartService(size_t max_verifications_in_flight) {
+    WebAuthnServiceOptions options = AppFixture::DefaultOptions();
+    options.retry_after_seconds = 2;
+    options.max_verifications_in_flight = max_verifications_in_flight;
+    service_ = std::make_unique<WebAuthnService>(options, deps_);
+  }
+  std::string Challenge() {
+    return JsonString(
+        Call([&](HttpRequest&& r, Responder s) { service_->AuthenticationOptions(std::move(r), s); },
+             R"({"username":"alice"})")
+            .body,
+        "challenge");
+  }
+  // Sends a login that stays in the pipeline until gated_.Open().
+  std::future<HttpResponse> SendHeldLogin(uint32_t sign_count) {
     auto held = std::make_shared<std::promise<HttpResponse>>();
     HttpRequest request;
-    request.body = AppFixture::AssertionFor(key, first, handle, 1);
-    service->AuthenticationVerify(std::move(request),
-                                  Responder([held](HttpResponse r) { held->set_value(std::move(r)); }));
-    HttpResponse refused = Call(
-        [&](HttpRequest&& r, Responder s) { service->AuthenticationVerify(std::move(r), s); },
-        AppFixture::AssertionFor(key, second, handle, 2));
-    EXPECT_EQ(refused.status, 503);
-    EXPECT_EQ(ErrorCode(refused), "overloaded");
-    // Its challenge was spent: the 503 came after a sync.
-    EXPECT_EQ(tracked.unsynced_spends(), 0);
-    bool retry_after = false;
-    for (const auto& [name, value] : refused.headers) retry_after |= name == "retry-after" && value == "2";
-    EXPECT_TRUE(retry_after);
-    gated.Open();
-    EXPECT_EQ(held->get_future().get().status, 200);
-  }  // the pipeline drains before the service goes
+    request.body = AppFixture::AssertionFor(key_, Challenge(), handle_, sign_count);
+    service_->AuthenticationVerify(
+        std::move(request), Responder([held](HttpResponse r) { held->set_value(std::move(r)); }));
+    return held->get_future();
+  }
+  HttpResponse Verify(const std::string& body) {
+    return Call([&](HttpRequest&& r, Responder s) { service_->AuthenticationVerify(std::move(r), s); },
+                body);
+  }
+  static bool RetryAfterIs(const HttpResponse& r, std::string_view seconds) {
+    bool found = false;
+    for (const auto& [name, value] : r.headers) found |= name == "retry-after" && value == seconds;
+    return found;
+  }
+
+  AppFixture setup_;
+  test::TestAuthenticator key_{kEs256, 0};
+  Bytes handle_;
+  GatedStore gated_{&setup_.store()};
+  SpendTrackingStore tracked_{&gated_};
+  Verifier verifier_{RelyingPartyConfig{.rp_id = test::kRpId, .origins = {test::kOrigin}}};
+  policy::PolicyStore policies_{*policy::LoadPolicy(kDefaultPolicyToml, 1, nullptr)};
+  WebAuthnServiceDeps deps_;
+  std::unique_ptr<WebAuthnService> service_;
+  std::unique_ptr<Pipeline> pipeline_ = std::make_unique<Pipeline>(
+      &verifier_, &tracked_, PipelineOptions{.workers = 1, .max_in_flight = 1});
+};
+
+// Without the service's own bound, the pipeline refuses after the spend:
+// 503 all the same, and only after a sync.
+TEST_F(OverloadTest, FullPipelineAnswers503WithRetryAfter) {
+  StartService(/*max_verifications_in_flight=*/0);
+  std::future<HttpResponse> held = SendHeldLogin(1);
+  HttpResponse refused = Verify(AppFixture::AssertionFor(key_, Challenge(), handle_, 2));
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(ErrorCode(refused), "overloaded");
+  EXPECT_TRUE(RetryAfterIs(refused, "2"));
+  // Its challenge was spent: the 503 came after a sync.
+  EXPECT_EQ(tracked_.unsynced_spends(), 0);
+  gated_.Open();
+  EXPECT_EQ(held.get().status, 200);
+}
+
+// With the bound at the pipeline's capacity (as keystorm serve sets it), the
+// 503 comes before the spend, so the very same response succeeds once there
+// is room.
+TEST_F(OverloadTest, A503BeforeTheSpendCanBeRetriedWithTheSameResponse) {
+  StartService(/*max_verifications_in_flight=*/1);
+  std::future<HttpResponse> held = SendHeldLogin(1);
+  const int spends = tracked_.total_unsynced_spends();
+  const std::string body = AppFixture::AssertionFor(key_, Challenge(), handle_, 2);
+  HttpResponse refused = Verify(body);
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(ErrorCode(refused), "overloaded");
+  EXPECT_TRUE(RetryAfterIs(refused, "2"));
+  EXPECT_EQ(tracked_.total_unsynced_spends(), spends) << "the refused request spent its challenge";
+  gated_.Open();
+  EXPECT_EQ(held.get().status, 200);
+  HttpResponse retried = Verify(body);
+  EXPECT_EQ(retried.status, 200) << retried.body;
 }
 
 }  // namespace

@@ -291,6 +291,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   service_options.timeout_ms = config.ceremony_timeout_ms;
   service_options.open_registration = config.open_registration;
   service_options.retry_after_seconds = static_cast<int>(config.retry_after_seconds);
+  service_options.max_verifications_in_flight = pipeline_options.max_in_flight;
   service_options.trust_forwarded_for = config.trust_forwarded_for;
   service_options.trusted_backend_enabled = config.trusted_backend_enabled;
   service_options.trusted_backend_header = config.trusted_backend_header;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <atomic>
 #include <memory>
 #include <utility>
 
@@ -107,7 +108,28 @@ class WebAuthnService::Impl {
     std::string user;
     std::string client_address;
     Clock::time_point start = Clock::now();
+    // A verify request's place under max_verifications_in_flight: held by
+    // every copy of the context (continuations, the pipeline's callback)
+    // and given back when the last one goes, after the answer.
+    std::shared_ptr<void> verification_slot;
   };
+
+  // Takes a place under max_verifications_in_flight for the request, or
+  // answers 503 (false).  Before the spend: a refused request has spent
+  // nothing and may be sent again.
+  bool EnterVerification(Context* context, const Responder& respond) {
+    const size_t bound = options_.max_verifications_in_flight;
+    if (bound == 0) return true;
+    if (verifying_.fetch_add(1, std::memory_order_acq_rel) >= bound) {
+      verifying_.fetch_sub(1, std::memory_order_acq_rel);
+      Finish(*context, respond, OverloadedResponse(options_.retry_after_seconds),
+             kCodeOverloaded, "verifications in flight at max_verifications_in_flight");
+      return false;
+    }
+    context->verification_slot = std::shared_ptr<void>(
+        nullptr, [this](void*) { verifying_.fetch_sub(1, std::memory_order_acq_rel); });
+    return true;
+  }
 
   void Finish(const Context& context, const Responder& respond, HttpResponse response,
               std::string_view outcome, std::string_view detail) {
@@ -495,6 +517,7 @@ class WebAuthnService::Impl {
       return FinishVerdict(context, respond, verdict, Ceremony::kRegistration, "envelope");
     }
     if (!Admit(context, respond)) return;
+    if (!EnterVerification(&context, respond)) return;
     RedeemFromClientData(
         context, respond, parsed.client_data_json, storage::CeremonyKind::kRegistration,
         Ceremony::kRegistration,
@@ -608,6 +631,7 @@ class WebAuthnService::Impl {
       return FinishVerdict(context, respond, verdict, Ceremony::kAuthentication, "envelope");
     }
     if (!Admit(context, respond)) return;
+    if (!EnterVerification(&context, respond)) return;
     RedeemFromClientData(
         context, respond, parsed.client_data_json, storage::CeremonyKind::kAuthentication,
         Ceremony::kAuthentication,
@@ -674,6 +698,9 @@ class WebAuthnService::Impl {
     Status submitted = deps_.pipeline->SubmitAssertion(std::move(job), std::move(done));
     if (!submitted.ok()) RefusedAfterSpend(context, respond, submitted);
   }
+
+  // Verify requests holding a place under max_verifications_in_flight.
+  std::atomic<size_t> verifying_{0};
 
   // Last, so that it goes first: its destructor spends what is queued and
   // runs those requests' continuations, which use everything above.

@@ -72,6 +72,12 @@ struct WebAuthnServiceOptions {
   int64_t timeout_ms = 60'000;
   bool open_registration = true;
   int retry_after_seconds = 1;
+  // Verify requests past the rate limit and not yet answered, at most; 0:
+  // no bound here.  Beyond it verify answers 503 `overloaded` before it
+  // spends the challenge, so the client may send the same response again.
+  // Set it to the pipeline's max_in_flight (keystorm serve does): the
+  // pipeline then never refuses a request whose challenge is already spent.
+  size_t max_verifications_in_flight = 0;
   // Behind a load balancer: the client address (rate limits, logs) is the
   // last X-Forwarded-For entry, the one the balancer appended.  Only with a
   // balancer that always sets it, else clients choose their own address.
