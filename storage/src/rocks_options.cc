@@ -82,6 +82,10 @@ Status ValidateStoreConfig(const StoreConfig& config) {
     return Status::InvalidArgument(
         "rocksdb_db_options: manual_wal_flush loses acknowledged writes");
   }
+  if (db.allow_mmap_writes) {
+    // SyncWAL, which makes unsynced challenge spends durable, refuses it.
+    return Status::InvalidArgument("rocksdb_db_options: allow_mmap_writes is not supported");
+  }
   if (db.unordered_write) {
     return Status::InvalidArgument("rocksdb_db_options: unordered_write is not supported");
   }

@@ -184,10 +184,17 @@ Status RocksCredentialStore::Write(rocksdb::WriteBatch* batch, bool sync) {
   return status;
 }
 
-Status RocksCredentialStore::SyncWrites() {
+Status RocksCredentialStore::SyncWrites() { return SyncWritesUpTo(WriteMark()); }
+
+uint64_t RocksCredentialStore::WriteMark() {
+  return unsynced_writes_.load(std::memory_order_acquire);
+}
+
+Status RocksCredentialStore::SyncWritesUpTo(uint64_t mark) {
   if (config_.read_only || config_.durability != WriteDurability::kSyncedWal) return Status::Ok();
+  if (synced_through_.load(std::memory_order_acquire) >= mark) return Status::Ok();
+  // The sync covers whatever has returned by now, which may be past `mark`.
   const uint64_t covers = unsynced_writes_.load(std::memory_order_acquire);
-  if (synced_through_.load(std::memory_order_acquire) >= covers) return Status::Ok();
   if (Status s = FromRocks(db_->SyncWAL(), "sync WAL"); !s.ok()) return s;
   RaiseTo(&synced_through_, covers);
   return Status::Ok();

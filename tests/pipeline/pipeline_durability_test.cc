@@ -1,7 +1,7 @@
 // pipeline.h, "Durability": what a submitter wrote before Submit (a challenge
 // spent with ConsumeChallengesUnsynced) is durable before the job's callback
-// runs, whatever the verdict, because the committer calls SyncWrites before
-// it completes a batch; and a failed sync answers every job of the batch
+// runs, whatever the verdict, because the committer calls SyncWritesUpTo
+// the batch's write mark before it completes a batch; and a failed sync answers every job of the batch
 // with the failure instead of a verdict someone could act on.
 #include <gtest/gtest.h>
 
@@ -12,17 +12,17 @@
 namespace keystorm::test {
 namespace {
 
-// Counts SyncWrites; fails them when told to.
+// Counts the pipeline's syncs (SyncWritesUpTo); fails them when told to.
 class SyncCountingStore final : public ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
   int syncs() const { return syncs_.load(); }
   void FailSyncs() { fail_.store(true); }
 
-  Status SyncWrites() override {
+  Status SyncWritesUpTo(uint64_t mark) override {
     syncs_.fetch_add(1);
     if (fail_.load()) return Status::IOError("injected: fsync failed");
-    return ForwardingStore::SyncWrites();
+    return ForwardingStore::SyncWritesUpTo(mark);
   }
 
  private:

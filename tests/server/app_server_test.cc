@@ -3,6 +3,7 @@
 // sockets; and the pipeline's overload refusal as the API answers it.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
@@ -472,6 +473,12 @@ class OverloadTest : public ::testing::Test {
     request.body = AppFixture::AssertionFor(key_, Challenge(), handle_, sign_count);
     service_->AuthenticationVerify(
         std::move(request), Responder([held](HttpResponse r) { held->set_value(std::move(r)); }));
+    // Its challenge is spent on the ledger's thread, then it enters the
+    // pipeline: wait until it is there, holding the pipeline's one place.
+    for (int i = 0; i < 5000 && pipeline_->stats().in_flight == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    EXPECT_EQ(pipeline_->stats().in_flight, 1u);
     return held->get_future();
   }
   HttpResponse Verify(const std::string& body) {

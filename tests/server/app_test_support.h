@@ -70,28 +70,34 @@ inline Bytes Decode(std::string_view base64url) {
 using test::ForwardingStore;
 
 // Counts challenge spends made without a sync (ConsumeChallengesUnsynced)
-// that no SyncWrites has covered yet: what a power cut would lose.
+// and the ones a sync has covered since (SyncWrites, or SyncWritesUpTo a
+// mark, the mark being the spends counted so far): the difference is what
+// a power cut would lose.
 class SpendTrackingStore final : public ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
-  int unsynced_spends() const { return unsynced_spends_.load(); }
-  int total_unsynced_spends() const { return total_unsynced_spends_.load(); }
+  int unsynced_spends() const { return spends_.load() - synced_.load(); }
+  int total_unsynced_spends() const { return spends_.load(); }
 
   Status ConsumeChallengesUnsynced(std::span<const ChallengeUse> uses, int64_t now_ms,
                                    std::vector<ChallengeOutcome>* outcomes) override {
     Status s = ForwardingStore::ConsumeChallengesUnsynced(uses, now_ms, outcomes);
-    unsynced_spends_.fetch_add(1);
-    total_unsynced_spends_.fetch_add(1);
+    spends_.fetch_add(1);
     return s;
   }
-  Status SyncWrites() override {
-    unsynced_spends_.store(0);
-    return ForwardingStore::SyncWrites();
+  uint64_t WriteMark() override { return static_cast<uint64_t>(spends_.load()); }
+  Status SyncWritesUpTo(uint64_t mark) override {
+    Status s = ForwardingStore::SyncWrites();
+    int seen = synced_.load();
+    while (seen < static_cast<int>(mark) && !synced_.compare_exchange_weak(seen, static_cast<int>(mark))) {
+    }
+    return s;
   }
+  Status SyncWrites() override { return SyncWritesUpTo(WriteMark()); }
 
  private:
-  std::atomic<int> unsynced_spends_{0};
-  std::atomic<int> total_unsynced_spends_{0};
+  std::atomic<int> spends_{0};
+  std::atomic<int> synced_{0};
 };
 
 class AppFixture {
@@ -152,7 +158,9 @@ class AppFixture {
                 body);
   }
   HttpResponse RegistrationVerify(const std::string& body) {
-    return Call([this](HttpRequest&& r, Responder s) { service_->RegistrationVerify(std::move(r), s); },
+    return Call([this](HttpRequest&& r, Responder s) {
+                  service_->RegistrationVerify(std::move(r), NotingSpends(std::move(s)));
+                },
                 body);
   }
   HttpResponse AuthenticationOptions(const std::string& body) {
@@ -162,9 +170,14 @@ class AppFixture {
   }
   HttpResponse AuthenticationVerify(const std::string& body) {
     return Call(
-        [this](HttpRequest&& r, Responder s) { service_->AuthenticationVerify(std::move(r), s); },
+        [this](HttpRequest&& r, Responder s) {
+          service_->AuthenticationVerify(std::move(r), NotingSpends(std::move(s)));
+        },
         body);
   }
+  // tracked_store().unsynced_spends() when the last verify answer was sent:
+  // what a power cut at that moment would have lost.
+  int unsynced_spends_at_last_answer() const { return unsynced_at_answer_.load(); }
 
   // Registers `authenticator` for `username` through the API; returns the
   // user handle the server chose (empty on failure).
@@ -191,8 +204,16 @@ class AppFixture {
   }
 
  private:
+  Responder NotingSpends(Responder respond) {
+    return Responder([this, respond](HttpResponse response) {
+      unsynced_at_answer_.store(tracked_store_.unsynced_spends());
+      respond(std::move(response));
+    });
+  }
+
   storage::MemoryCredentialStore store_;
   SpendTrackingStore tracked_store_{&store_};
+  std::atomic<int> unsynced_at_answer_{-1};
   Verifier verifier_;
   std::unique_ptr<policy::PolicyStore> policies_;
   std::atomic<int64_t> now_ms_{1'800'000'000'000};

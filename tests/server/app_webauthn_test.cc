@@ -189,33 +189,59 @@ TEST_F(WebAuthnApiTest, AssertionStartedBeforeAResetIsRefusedAfterIt) {
 }
 
 // The ledger spends challenges without an fsync (docs/decisions.md, "One
-// fsync per login"); every answer after a spend comes after a sync: the
-// pipeline's for its verdicts, the service's own for refusals before it.
+// fsync per login"); every answer after a spend is sent after a sync (the
+// count is taken in the responder, as the answer leaves): the pipeline's
+// for its verdicts, the service's own for refusals before it.
 TEST_F(WebAuthnApiTest, EveryAnswerAfterASpendComesAfterASync) {
   Bytes handle = app_.Enrol("alice", alice_key_);
+  EXPECT_EQ(app_.unsynced_spends_at_last_answer(), 0) << "registration, through the pipeline";
   const int spends_before = app_.tracked_store().total_unsynced_spends();
+  auto login = [&](const Bytes& user_handle, uint32_t sign_count, std::string_view username) {
+    HttpResponse options = app_.AuthenticationOptions(
+        username.empty() ? std::string("{}")
+                         : std::string(R"({"username":")") + std::string(username) + R"("})");
+    return app_.AuthenticationVerify(AppFixture::AssertionFor(
+        alice_key_, JsonString(options.body, "challenge"), user_handle, sign_count));
+  };
 
-  HttpResponse options = app_.AuthenticationOptions(R"({"username":"alice"})");
-  HttpResponse accepted = app_.AuthenticationVerify(
-      AppFixture::AssertionFor(alice_key_, JsonString(options.body, "challenge"), handle, 1));
+  HttpResponse accepted = login(handle, 1, "alice");
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_GT(app_.tracked_store().total_unsynced_spends(), spends_before) << "the ledger synced";
-  EXPECT_EQ(app_.tracked_store().unsynced_spends(), 0);
+  EXPECT_EQ(app_.unsynced_spends_at_last_answer(), 0);
 
   // Refused in the pipeline: the counter went backwards, nothing commits.
-  options = app_.AuthenticationOptions(R"({"username":"alice"})");
-  HttpResponse regressed = app_.AuthenticationVerify(
-      AppFixture::AssertionFor(alice_key_, JsonString(options.body, "challenge"), handle, 1));
+  HttpResponse regressed = login(handle, 1, "alice");
   EXPECT_EQ(ErrorCode(regressed), "sign_count_regression") << regressed.body;
-  EXPECT_EQ(app_.tracked_store().unsynced_spends(), 0);
+  EXPECT_EQ(app_.unsynced_spends_at_last_answer(), 0);
 
-  // Refused by policy after the spend, before the pipeline.
-  options = app_.AuthenticationOptions(R"({"username":"alice"})");
+  // Refused after the spend, before the pipeline: usernameless without a
+  // userHandle, and a userHandle that names no account.
+  HttpResponse no_handle = login(Bytes(), 2, "");
+  EXPECT_EQ(ErrorCode(no_handle), "user_handle_mismatch") << no_handle.body;
+  EXPECT_EQ(app_.unsynced_spends_at_last_answer(), 0);
+  HttpResponse nobody = login(Bytes(32, 0x5a), 2, "");
+  EXPECT_EQ(ErrorCode(nobody), "unknown_credential") << nobody.body;
+  EXPECT_EQ(app_.unsynced_spends_at_last_answer(), 0);
+
+  // Refused by policy after the spend.
+  HttpResponse options = app_.AuthenticationOptions(R"({"username":"alice"})");
   ASSERT_TRUE(app_.store().ResetUser(handle, nullptr).ok());
   HttpResponse denied = app_.AuthenticationVerify(
       AppFixture::AssertionFor(alice_key_, JsonString(options.body, "challenge"), handle, 2));
   EXPECT_EQ(ErrorCode(denied), "policy_denied") << denied.body;
-  EXPECT_EQ(app_.tracked_store().unsynced_spends(), 0);
+  EXPECT_EQ(app_.unsynced_spends_at_last_answer(), 0);
+
+  // A registration refused by policy after its spend: a bypass set between
+  // its options and its verify.
+  HttpResponse reg_options = app_.RegistrationOptions(R"({"username":"carol"})");
+  ASSERT_EQ(reg_options.status, 200) << reg_options.body;
+  ASSERT_TRUE(
+      app_.store().SetBypass(Decode(JsonString(reg_options.body, "user.id")), app_.now_seconds() + 60).ok());
+  test::RegistrationOptions reg;
+  reg.client_data.challenge = JsonString(reg_options.body, "challenge");
+  HttpResponse refused = app_.RegistrationVerify(bob_key_.Register(reg).Json());
+  EXPECT_EQ(ErrorCode(refused), "policy_denied") << refused.body;
+  EXPECT_EQ(app_.unsynced_spends_at_last_answer(), 0);
 }
 
 TEST_F(WebAuthnApiTest, AssertionStartedBeforeABypassIsRefusedDuringIt) {

@@ -104,12 +104,16 @@ class WalCountingFile : public rocksdb::FSWritableFileOwnerWrapper {
                            rocksdb::IODebugContext* dbg) override {
     return Counted(data, FSWritableFileOwnerWrapper::Append(data, options, info, dbg));
   }
+  // What was appended before the sync began is what it covers (an append
+  // racing with the sync may or may not be).
   rocksdb::IOStatus Sync(const rocksdb::IOOptions& options, rocksdb::IODebugContext* dbg) override {
-    return Synced(FSWritableFileOwnerWrapper::Sync(options, dbg));
+    const uint64_t before = counts_->appended.load();
+    return Synced(before, FSWritableFileOwnerWrapper::Sync(options, dbg));
   }
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options,
                           rocksdb::IODebugContext* dbg) override {
-    return Synced(FSWritableFileOwnerWrapper::Fsync(options, dbg));
+    const uint64_t before = counts_->appended.load();
+    return Synced(before, FSWritableFileOwnerWrapper::Fsync(options, dbg));
   }
 
  private:
@@ -117,9 +121,11 @@ class WalCountingFile : public rocksdb::FSWritableFileOwnerWrapper {
     if (s.ok()) counts_->appended.fetch_add(data.size());
     return s;
   }
-  rocksdb::IOStatus Synced(rocksdb::IOStatus s) {
+  rocksdb::IOStatus Synced(uint64_t covered, rocksdb::IOStatus s) {
     if (s.ok()) {
-      counts_->synced.store(counts_->appended.load());
+      uint64_t seen = counts_->synced.load();
+      while (seen < covered && !counts_->synced.compare_exchange_weak(seen, covered)) {
+      }
       fs_->CountSync();
     }
     return s;

@@ -83,6 +83,8 @@ TEST(RocksStoreConfig, RefusesAnythingThatWouldAckUnsyncedWrites) {
   c = config;
   c.rocksdb_db_options = "manual_wal_flush=true";
   refused(c, "manual_wal_flush");
+  c.rocksdb_db_options = "allow_mmap_writes=true";
+  refused(c, "allow_mmap_writes");
   c.rocksdb_db_options = "wal_recovery_mode=kSkipAnyCorruptedRecords";
   refused(c, "skip corrupted records");
   c.rocksdb_db_options = "unordered_write=true";

@@ -41,6 +41,16 @@ class UnsyncedConsumeTest : public ::testing::Test {
     return outcomes.empty() ? ChallengeOutcome::kExpired : outcomes[0];
   }
 
+  // Raises credential "c"'s counter: a synced write.
+  Status CommitCounter(uint32_t sign_count) {
+    CounterUpdate u;
+    Bytes id = B("c");
+    u.credential_id = id;
+    u.sign_count = sign_count;
+    std::vector<CommitOutcome> outcomes;
+    return store_->CommitUpdates(std::span<const CounterUpdate>(&u, 1), &outcomes);
+  }
+
   ScratchDir dir_;
   std::shared_ptr<WalSyncCountingFileSystem> fs_;
   std::unique_ptr<rocksdb::Env> env_;
@@ -71,12 +81,7 @@ TEST_F(UnsyncedConsumeTest, SyncedCommitCoversEarlierSpendsAndSyncWritesThenSkip
   EXPECT_EQ(Consume("ch-4", /*synced=*/false), ChallengeOutcome::kConsumed);
   ASSERT_GT(fs_->unsynced_wal_bytes(), 0u);
 
-  CounterUpdate u;
-  Bytes id = B("c");
-  u.credential_id = id;
-  u.sign_count = 2;
-  std::vector<CommitOutcome> outcomes;
-  ASSERT_TRUE(store_->CommitUpdates(std::span<const CounterUpdate>(&u, 1), &outcomes).ok());
+  ASSERT_TRUE(CommitCounter(2).ok());  // a synced write
   EXPECT_EQ(fs_->unsynced_wal_bytes(), 0u) << "a synced write syncs what the WAL holds before it";
 
   const int syncs = fs_->wal_syncs();
@@ -91,13 +96,33 @@ TEST_F(UnsyncedConsumeTest, SyncWritesWithNothingPendingDoesNotSync) {
   EXPECT_EQ(fs_->wal_syncs(), syncs);
 }
 
-TEST_F(UnsyncedConsumeTest, SpendSurvivesReopenAfterSyncWrites) {
+// The pipeline's case: a mark taken when a batch formed, then the batch's
+// synced commit, while later requests' spends keep arriving unsynced.  The
+// sync up to the mark must then cost nothing; a sync of everything must not.
+TEST_F(UnsyncedConsumeTest, SyncUpToAMarkThatASyncedWriteCoveredSkipsTheFsync) {
   EXPECT_EQ(Consume("ch-5", /*synced=*/false), ChallengeOutcome::kConsumed);
-  ASSERT_TRUE(store_->SyncWrites().ok());
-  store_.reset();
-  store_ = OpenStoreOver(env_.get(), dir_.Sub("db"));
-  ASSERT_NE(store_, nullptr);
-  EXPECT_EQ(Consume("ch-5", /*synced=*/true), ChallengeOutcome::kAlreadyUsed);
+  const uint64_t mark = store_->WriteMark();
+  ASSERT_TRUE(CommitCounter(3).ok());  // the batch's synced commit
+  EXPECT_EQ(Consume("ch-6", /*synced=*/false), ChallengeOutcome::kConsumed);  // after the mark
+  ASSERT_GT(fs_->unsynced_wal_bytes(), 0u);
+
+  const int syncs = fs_->wal_syncs();
+  ASSERT_TRUE(store_->SyncWritesUpTo(mark).ok());
+  EXPECT_EQ(fs_->wal_syncs(), syncs) << "the commit covered everything up to the mark";
+  EXPECT_GT(fs_->unsynced_wal_bytes(), 0u) << "the later spend is not the mark's";
+
+  ASSERT_TRUE(store_->SyncWritesUpTo(store_->WriteMark()).ok());
+  EXPECT_GT(fs_->wal_syncs(), syncs);
+  EXPECT_EQ(fs_->unsynced_wal_bytes(), 0u);
+}
+
+TEST_F(UnsyncedConsumeTest, SyncUpToAnUncoveredMarkSyncs) {
+  EXPECT_EQ(Consume("ch-7", /*synced=*/false), ChallengeOutcome::kConsumed);
+  const uint64_t mark = store_->WriteMark();
+  const int syncs = fs_->wal_syncs();
+  ASSERT_TRUE(store_->SyncWritesUpTo(mark).ok());
+  EXPECT_GT(fs_->wal_syncs(), syncs);
+  EXPECT_EQ(fs_->unsynced_wal_bytes(), 0u);
 }
 
 }  // namespace

@@ -194,6 +194,15 @@ class KEYSTORM_EXPORT CredentialStore {
   // when they return.  Cheap when nothing is pending.
   virtual Status SyncWrites() { return Status::Ok(); }
 
+  // A mark for SyncWritesUpTo, taken after the writes it is to cover have
+  // returned.  SyncWritesUpTo(mark) makes those durable and has nothing to
+  // do if a synced write or a sync has covered them since, however much
+  // was written after the mark: the pipeline takes a mark when it forms a
+  // batch and syncs up to it after the batch's commit, which then covers
+  // it.  Defaults: no marks (0), and SyncWritesUpTo is SyncWrites.
+  virtual uint64_t WriteMark() { return 0; }
+  virtual Status SyncWritesUpTo(uint64_t /*mark*/) { return SyncWrites(); }
+
   // Forgets consumed challenges that expired at or before now_ms (they are
   // refused as kExpired from then on, whatever clock a later call brings).
   // Stores that clean up by themselves may do nothing here.

@@ -9,8 +9,9 @@
 //   3. signature checks, in parallel, with parsed keys from a shared cache;
 //   4. one CredentialStore::CommitUpdates in arrival order (counter
 //      compare-and-set in the store), registrations inserted if absent;
-//   5. one CredentialStore::SyncWrites (free after a synced commit), then
-//      each job's callback with its verdict and state change.
+//   5. one CredentialStore::SyncWritesUpTo the mark taken when the batch
+//      formed (free after a synced commit), then each job's callback with
+//      its verdict and state change.
 //
 // Durability.  When a job's callback runs, everything its submitter wrote to
 // the store before Submit is durable, whatever the verdict: a submitter may

@@ -54,6 +54,9 @@ struct Slot {
 struct BatchSet {
   std::vector<Slot> slots;
   size_t n = 0;
+  // CredentialStore::WriteMark once the batch's jobs were taken: it covers
+  // what their submitters wrote before Submit (SyncSubmittersWrites).
+  uint64_t write_mark = 0;
 };
 
 }  // namespace
@@ -163,6 +166,9 @@ class Pipeline::Impl {
         if (options_.linger.count() == 0 || std::chrono::steady_clock::now() >= deadline) break;
         std::this_thread::yield();
       }
+      // Every job's submitter wrote before its Submit, which the pop above
+      // follows, so the mark covers those writes.
+      sets_[current].write_mark = store_->WriteMark();
       RunParallelStages(slots, n);
       HandToCommitter(&sets_[current], n);
       current ^= 1;
@@ -210,7 +216,7 @@ class Pipeline::Impl {
       const size_t n = set->n;
       // Stage 4: commit in arrival order.
       Commit(set->slots, n);
-      SyncSubmittersWrites(set->slots, n);
+      SyncSubmittersWrites(set->slots, n, set->write_mark);
       // Stage 5: completions.  Counted first, so that a caller woken by its
       // callback sees this batch in stats().
       jobs_.fetch_add(n, std::memory_order_relaxed);
@@ -230,10 +236,14 @@ class Pipeline::Impl {
 
   // Stage 5's first step (pipeline.h, "Durability"): what the submitters
   // wrote before Submit, such as unsynced challenge consumptions, is made
-  // durable before any job of the batch is answered.  A failure answers
-  // every job with it: nothing is acknowledged on top of a lost write.
-  void SyncSubmittersWrites(std::vector<Slot>& slots, size_t n) {
-    Status st = store_->SyncWrites();
+  // durable before any job of the batch is answered.  Up to the batch's
+  // mark only: the commit's synced write covered that, while spends of
+  // later requests, written during the commit, are left for their own
+  // batch (else every batch would pay a second fsync under load).  A
+  // failure answers every job with it: nothing is acknowledged on top of
+  // a lost write.
+  void SyncSubmittersWrites(std::vector<Slot>& slots, size_t n, uint64_t write_mark) {
+    Status st = store_->SyncWritesUpTo(write_mark);
     if (st.ok()) return;
     for (size_t i = 0; i < n; ++i) {
       if (slots[i].status.ok()) slots[i].status = st;

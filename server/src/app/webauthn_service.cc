@@ -475,10 +475,11 @@ class WebAuthnService::Impl {
   using AfterRedeem = std::function<void(std::string challenge_text, Bytes user_handle)>;
 
   // Parses clientDataJSON far enough to find the challenge, splits it and
-  // redeems it through the ledger's group commit (ledger_), so that no
-  // request thread waits for the ledger's fsync.  `then` runs on the
-  // ledger's writer thread once the challenge is durably spent; every
-  // refusal is answered here.
+  // redeems it through the ledger's group write (ledger_), so that no
+  // request thread waits for the store.  `then` runs on the ledger's writer
+  // thread once the challenge is spent, not yet durably (LedgerSync::
+  // kDeferToCaller): whatever `then` answers goes through the pipeline or
+  // SyncThenFinish*.  Every refusal of the challenge itself is answered here.
   void RedeemFromClientData(const Context& context, const Responder& respond,
                             ByteView client_data_json, storage::CeremonyKind kind,
                             Ceremony ceremony, AfterRedeem then) {

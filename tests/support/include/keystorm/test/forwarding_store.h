@@ -54,6 +54,8 @@ class ForwardingStore : public CredentialStore {
     return inner_->ConsumeChallengesUnsynced(uses, now_ms, outcomes);
   }
   Status SyncWrites() override { return inner_->SyncWrites(); }
+  uint64_t WriteMark() override { return inner_->WriteMark(); }
+  Status SyncWritesUpTo(uint64_t mark) override { return inner_->SyncWritesUpTo(mark); }
   Status SweepExpiredChallenges(int64_t now_ms) override {
     return inner_->SweepExpiredChallenges(now_ms);
   }
