@@ -80,6 +80,45 @@ TEST(HttpServerTest, UnknownPathIs404AndWrongMethodIs405WithAllow) {
   EXPECT_EQ(wrong->Header("allow"), "GET, HEAD");
 }
 
+// RFC 9110 §9.3.2: HEAD gets GET's header fields, Content-Length included,
+// and no content; the connection stays in step for the next request.
+TEST(HttpServerTest, HeadIsAnsweredByTheGetRouteWithoutContent) {
+  RunningServer running = StartServer({}, HelloRouter());
+  TestClient client;
+  ASSERT_TRUE(client.Connect(running.port));
+  ASSERT_TRUE(client.Send(MakeRequest("HEAD", "/hello")));
+  auto head = client.ReadHead();
+  ASSERT_TRUE(head.has_value());
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->Header("content-length"), "5");  // "hello"
+  EXPECT_EQ(head->Header("content-type"), "text/plain");
+  // Had the body been sent, it would now precede the next answer.
+  auto next = client.Get("/hello");
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(next->body, "hello");
+  // An error answer to HEAD has no content either.
+  ASSERT_TRUE(client.Send(MakeRequest("HEAD", "/nowhere")));
+  auto missing = client.ReadHead();
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_NE(missing->Header("content-length"), "0");
+  auto after = client.Get("/hello");
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ(after->body, "hello");
+}
+
+TEST(HttpServerTest, AllowListsHeadWhereverGetIsRouted) {
+  RunningServer running = StartServer({}, HelloRouter());
+  TestClient client;
+  ASSERT_TRUE(client.Connect(running.port));
+  ASSERT_TRUE(client.Send(MakeRequest("POST", "/hello", "{}")));
+  auto wrong = client.Read();
+  ASSERT_TRUE(wrong.has_value());
+  EXPECT_EQ(wrong->status, 405);
+  EXPECT_EQ(wrong->Header("allow"), "GET, HEAD");
+}
+
 TEST(HttpServerTest, HandlersSeeTheParsedRequest) {
   std::promise<HttpRequest> seen;
   Router router;

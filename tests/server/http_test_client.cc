@@ -74,7 +74,13 @@ int TestClient::Receive(int timeout_ms) {
   return 1;
 }
 
-std::optional<TestResponse> TestClient::Read(int timeout_ms) {
+std::optional<TestResponse> TestClient::Read(int timeout_ms) { return ReadAnswer(timeout_ms, true); }
+
+std::optional<TestResponse> TestClient::ReadHead(int timeout_ms) {
+  return ReadAnswer(timeout_ms, false);
+}
+
+std::optional<TestResponse> TestClient::ReadAnswer(int timeout_ms, bool with_body) {
   if (fd_ < 0) return std::nullopt;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   auto left = [&] {
@@ -109,6 +115,7 @@ std::optional<TestResponse> TestClient::Read(int timeout_ms) {
         }
         pos = next + 2;
       }
+      if (!with_body) content_length = 0;
       size_t total = header_end + 4 + content_length;
       if (response.status >= 200 && pending_.size() >= total) {
         response.body = pending_.substr(header_end + 4, content_length);

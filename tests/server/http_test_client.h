@@ -37,6 +37,9 @@ class TestClient {
   // writes).  nullopt if the connection closes or nothing complete arrives
   // within timeout_ms.
   std::optional<TestResponse> Read(int timeout_ms = 5000);
+  // Reads the answer to a HEAD request: headers only, whatever
+  // Content-Length says (RFC 9110 §9.3.2).  Bytes after them stay pending.
+  std::optional<TestResponse> ReadHead(int timeout_ms = 5000);
   // Sends a GET and reads its answer.
   std::optional<TestResponse> Get(std::string_view path, int timeout_ms = 5000);
   // True if the server closes the connection (EOF or reset) within
@@ -46,6 +49,7 @@ class TestClient {
   bool connected() const { return fd_ >= 0; }
 
  private:
+  std::optional<TestResponse> ReadAnswer(int timeout_ms, bool with_body);
   // Appends what arrives within timeout_ms; 0 on EOF/error, -1 on timeout.
   int Receive(int timeout_ms);
   int fd_ = -1;

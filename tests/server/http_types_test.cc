@@ -23,7 +23,7 @@ TEST(RouterTest, FindsByExactMethodAndPath) {
   EXPECT_EQ(router.Find("GET", "/a/", &known), nullptr);
   EXPECT_FALSE(known);
   EXPECT_EQ(router.Find("get", "/a", &known), nullptr);  // methods are case-sensitive
-  EXPECT_EQ(router.AllowedMethods("/a"), "GET, POST");
+  EXPECT_EQ(router.AllowedMethods("/a"), "GET, HEAD, POST");  // HEAD is served by GET's route
   EXPECT_EQ(router.AllowedMethods("/b"), "");
 }
 

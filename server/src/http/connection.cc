@@ -97,6 +97,7 @@ void Connection::ForceClose() { Close(); }
 // connection (idle timeout) is told apart from a slow request (read timeout).
 void Connection::WaitForRequest(bool first) {
   phase_ = Phase::kIdle;
+  head_request_ = false;  // until a parsed request says otherwise (Refuse answers in full)
   if (stopping_) {
     Close();
     return;
@@ -209,6 +210,7 @@ void Connection::OnRequest() {
   parser_.reset();
   request_version_ = request.version();
   keep_alive_ = request.keep_alive();
+  head_request_ = request.method() == bhttp::verb::head;
   if (requests_ >= listener_->options.max_requests_per_connection) {
     if (keep_alive_) listener_->counters.Hit(LimitKind::kMaxRequestsPerConnection);
     keep_alive_ = false;
@@ -226,6 +228,9 @@ void Connection::Dispatch(Request&& request) {
 
   bool path_known = false;
   const Handler* handler = listener_->router.Find(converted.method, converted.path, &path_known);
+  if (handler == nullptr && head_request_) {
+    handler = listener_->router.Find("GET", converted.path, &path_known);
+  }
   if (handler == nullptr) {
     HttpResponse answer = ErrorResponse(path_known ? 405 : 404, 0);
     if (path_known) answer.headers.emplace_back("Allow", listener_->router.AllowedMethods(converted.path));
@@ -310,6 +315,9 @@ void Connection::Write(HttpResponse answer, bool keep_alive) {
   }
   response_.keep_alive(keep_alive);
   response_.prepare_payload();
+  // HEAD: the Content-Length the GET answer would have, and no content
+  // (RFC 9110 §9.3.2); the header alone is written.
+  if (head_request_) response_.body().clear();
   listener_->counters.Answered(status);
   SetDeadline(std::chrono::milliseconds(listener_->options.read_timeout_ms));
   bhttp::async_write(socket_, response_, [self = shared_from_this()](error_code ec, size_t) {

@@ -90,6 +90,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool timed_out_ = false;
   bool stopping_ = false;
   bool keep_alive_ = true;      // the current request allows keep-alive
+  bool head_request_ = false;   // the current request is HEAD: headers only
   unsigned request_version_ = 11;
   size_t requests_ = 0;
 };

@@ -67,16 +67,22 @@ const Handler* Router::Find(std::string_view method, std::string_view path,
 }
 
 std::string Router::AllowedMethods(std::string_view path) const {
-  std::string allowed;
   std::vector<std::string_view> methods;  // a handful at most
+  auto add = [&methods](std::string_view method) {
+    for (std::string_view listed : methods) {
+      if (listed == method) return;
+    }
+    methods.push_back(method);
+  };
   for (const Route& route : routes_) {
     if (route.path != path) continue;
-    bool listed = false;
-    for (std::string_view method : methods) listed = listed || method == route.method;
-    if (listed) continue;
-    methods.push_back(route.method);
+    add(route.method);
+    if (route.method == "GET") add("HEAD");  // the server answers HEAD with GET's route
+  }
+  std::string allowed;
+  for (std::string_view method : methods) {
     if (!allowed.empty()) allowed += ", ";
-    allowed += route.method;
+    allowed += method;
   }
   return allowed;
 }

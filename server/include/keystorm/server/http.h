@@ -56,7 +56,10 @@ class Responder {
 using Handler = std::function<void(HttpRequest&& request, Responder respond)>;
 
 // Exact-path routing.  A path that is not routed answers 404; a routed path
-// with another method answers 405 with `Allow`.
+// with another method answers 405 with `Allow`.  A HEAD request without a
+// HEAD route of its own is answered by the path's GET route, headers only
+// (RFC 9110 §9.3.2: the same header fields, Content-Length included, and
+// no content).
 class Router {
  public:
   void Add(std::string method, std::string path, Handler handler);
