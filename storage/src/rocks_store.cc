@@ -184,8 +184,6 @@ Status RocksCredentialStore::Write(rocksdb::WriteBatch* batch, bool sync) {
   return status;
 }
 
-Status RocksCredentialStore::SyncWrites() { return SyncWritesUpTo(WriteMark()); }
-
 uint64_t RocksCredentialStore::WriteMark() {
   return unsynced_writes_.load(std::memory_order_acquire);
 }

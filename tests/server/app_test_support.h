@@ -87,13 +87,13 @@ class SpendTrackingStore final : public ForwardingStore {
   }
   uint64_t WriteMark() override { return static_cast<uint64_t>(spends_.load()); }
   Status SyncWritesUpTo(uint64_t mark) override {
-    Status s = ForwardingStore::SyncWrites();
+    // The inner store syncs everything it holds (its own marks are not ours).
+    Status s = ForwardingStore::SyncWritesUpTo(ForwardingStore::WriteMark());
     int seen = synced_.load();
     while (seen < static_cast<int>(mark) && !synced_.compare_exchange_weak(seen, static_cast<int>(mark))) {
     }
     return s;
   }
-  Status SyncWrites() override { return SyncWritesUpTo(WriteMark()); }
 
  private:
   std::atomic<int> spends_{0};

@@ -189,19 +189,19 @@ class KEYSTORM_EXPORT CredentialStore {
     return ConsumeChallenges(uses, now_ms, outcomes);
   }
 
-  // Makes every write that returned before this call durable.  The default
-  // does nothing, which is right for a store whose writes are all durable
-  // when they return.  Cheap when nothing is pending.
-  virtual Status SyncWrites() { return Status::Ok(); }
-
   // A mark for SyncWritesUpTo, taken after the writes it is to cover have
   // returned.  SyncWritesUpTo(mark) makes those durable and has nothing to
   // do if a synced write or a sync has covered them since, however much
   // was written after the mark: the pipeline takes a mark when it forms a
   // batch and syncs up to it after the batch's commit, which then covers
-  // it.  Defaults: no marks (0), and SyncWritesUpTo is SyncWrites.
+  // it.  The defaults (no marks, nothing to sync) are right for a store
+  // whose writes are all durable when they return.
   virtual uint64_t WriteMark() { return 0; }
-  virtual Status SyncWritesUpTo(uint64_t /*mark*/) { return SyncWrites(); }
+  virtual Status SyncWritesUpTo(uint64_t /*mark*/) { return Status::Ok(); }
+
+  // Makes every write that returned before this call durable.  Cheap when
+  // nothing is pending.
+  Status SyncWrites() { return SyncWritesUpTo(WriteMark()); }
 
   // Forgets consumed challenges that expired at or before now_ms (they are
   // refused as kExpired from then on, whatever clock a later call brings).

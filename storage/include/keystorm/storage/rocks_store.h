@@ -135,7 +135,6 @@ class KEYSTORM_EXPORT RocksCredentialStore final : public CredentialStore {
                                    std::vector<ChallengeOutcome>* outcomes) override;
   // An fsync of the WAL, or nothing when every unsynced write (up to the
   // mark) is already covered by a synced write that began after it.
-  Status SyncWrites() override;
   uint64_t WriteMark() override;
   Status SyncWritesUpTo(uint64_t mark) override;
   // One range deletion plus the new horizon, in one synced batch.

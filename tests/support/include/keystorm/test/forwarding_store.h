@@ -53,7 +53,6 @@ class ForwardingStore : public CredentialStore {
                                    std::vector<ChallengeOutcome>* outcomes) override {
     return inner_->ConsumeChallengesUnsynced(uses, now_ms, outcomes);
   }
-  Status SyncWrites() override { return inner_->SyncWrites(); }
   uint64_t WriteMark() override { return inner_->WriteMark(); }
   Status SyncWritesUpTo(uint64_t mark) override { return inner_->SyncWritesUpTo(mark); }
   Status SweepExpiredChallenges(int64_t now_ms) override {
