@@ -30,6 +30,22 @@ class SyncCountingStore final : public ForwardingStore {
   std::atomic<bool> fail_{false};
 };
 
+// Submits `job` and returns store.syncs() as its callback saw it, after
+// checking the verdict.
+int SyncsSeenByTheCallback(Pipeline* pipeline, const SyncCountingStore& store, AssertionJob job,
+                           VerifyError expected) {
+  std::atomic<int> seen{-1};
+  std::promise<void> done;
+  Status submitted = pipeline->SubmitAssertion(std::move(job), [&](AssertionOutcome&& out) {
+    EXPECT_EQ(out.verdict, expected) << VerifyErrorName(out.verdict);
+    seen.store(store.syncs());
+    done.set_value();
+  });
+  EXPECT_TRUE(submitted.ok()) << submitted.ToString();
+  if (submitted.ok()) done.get_future().wait();
+  return seen.load();
+}
+
 TEST(PipelineDurability, EveryVerdictIsAnsweredAfterASync) {
   Verifier verifier{TestRelyingParty()};
   storage::MemoryCredentialStore inner;
@@ -40,30 +56,13 @@ TEST(PipelineDurability, EveryVerdictIsAnsweredAfterASync) {
 
   // A refused job (its counter does not advance) commits nothing, so only
   // the explicit sync can cover it.
-  std::atomic<int> syncs_seen_by_refusal{-1}, syncs_seen_by_success{-1};
-  std::promise<void> refused_done, accepted_done;
-  ASSERT_TRUE(pipeline
-                  .SubmitAssertion(MakeAssertionJob(a, 1),
-                                   [&](AssertionOutcome&& out) {
-                                     EXPECT_EQ(out.verdict, VerifyError::kSignCountRegression) << VerifyErrorName(out.verdict);
-                                     syncs_seen_by_refusal.store(store.syncs());
-                                     refused_done.set_value();
-                                   })
-                  .ok());
-  refused_done.get_future().wait();
-  EXPECT_GE(syncs_seen_by_refusal.load(), 1);
+  EXPECT_GE(SyncsSeenByTheCallback(&pipeline, store, MakeAssertionJob(a, 1),
+                                   VerifyError::kSignCountRegression),
+            1);
 
   const int before = store.syncs();
-  ASSERT_TRUE(pipeline
-                  .SubmitAssertion(MakeAssertionJob(a, 2),
-                                   [&](AssertionOutcome&& out) {
-                                     EXPECT_EQ(out.verdict, VerifyError::kOk);
-                                     syncs_seen_by_success.store(store.syncs());
-                                     accepted_done.set_value();
-                                   })
-                  .ok());
-  accepted_done.get_future().wait();
-  EXPECT_GT(syncs_seen_by_success.load(), before);
+  EXPECT_GT(SyncsSeenByTheCallback(&pipeline, store, MakeAssertionJob(a, 2), VerifyError::kOk),
+            before);
 }
 
 TEST(PipelineDurability, AFailedSyncFailsTheJobsOfItsBatch) {

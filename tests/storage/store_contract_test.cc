@@ -463,29 +463,41 @@ TEST_P(StoreContractTest, SweepForgetsExpiredChallengesButTheyStayRefused) {
             ChallengeOutcome::kAlreadyUsed);
 }
 
+// `threads` callers consume challenge `id` at once, through ConsumeChallenges
+// or ConsumeChallengesUnsynced; how many got kConsumed and kAlreadyUsed.
+struct RaceCount {
+  int consumed = 0;
+  int replayed = 0;
+};
+RaceCount RaceToConsume(CredentialStore* store, const Bytes& id, int threads, bool unsynced) {
+  std::atomic<int> consumed{0}, replayed{0};
+  std::barrier start(threads);
+  std::vector<std::thread> racers;
+  for (int t = 0; t < threads; ++t) {
+    racers.emplace_back([&] {
+      start.arrive_and_wait();
+      ChallengeUse use{id, kNow + 300'000};
+      std::span<const ChallengeUse> uses(&use, 1);
+      std::vector<ChallengeOutcome> out;
+      Status s = unsynced ? store->ConsumeChallengesUnsynced(uses, kNow, &out)
+                          : store->ConsumeChallenges(uses, kNow, &out);
+      if (!s.ok()) return;
+      (out[0] == ChallengeOutcome::kConsumed ? consumed : replayed).fetch_add(1);
+    });
+  }
+  for (std::thread& th : racers) th.join();
+  return RaceCount{consumed.load(), replayed.load()};
+}
+
 // Matrix CON-02: copies of one response race; exactly one consumes.
 TEST_P(StoreContractTest, RacingConsumersConsumeAChallengeExactlyOnce) {
   constexpr int kThreads = 32;  // the matrix's 32 copies of one response
   constexpr int kRounds = 10;
   for (int round = 0; round < kRounds; ++round) {
-    Bytes id = B("raced-challenge-" + std::to_string(round));
-    std::atomic<int> consumed{0}, replayed{0};
-    std::barrier start(kThreads);
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t) {
-      threads.emplace_back([&] {
-        start.arrive_and_wait();
-        ChallengeUse use{id, kNow + 300'000};
-        std::vector<ChallengeOutcome> out;
-        if (!store()->ConsumeChallenges(std::span<const ChallengeUse>(&use, 1), kNow, &out).ok()) {
-          return;
-        }
-        (out[0] == ChallengeOutcome::kConsumed ? consumed : replayed).fetch_add(1);
-      });
-    }
-    for (std::thread& th : threads) th.join();
-    ASSERT_EQ(consumed.load(), 1) << "round " << round;
-    ASSERT_EQ(replayed.load(), kThreads - 1);
+    RaceCount race = RaceToConsume(store(), B("raced-challenge-" + std::to_string(round)), kThreads,
+                                   /*unsynced=*/false);
+    ASSERT_EQ(race.consumed, 1) << "round " << round;
+    ASSERT_EQ(race.replayed, kThreads - 1);
   }
 }
 
@@ -505,24 +517,7 @@ TEST_P(StoreContractTest, UnsyncedConsumeIsSingleUseAtOnce) {
   ASSERT_TRUE(store()->SyncWrites().ok());
   EXPECT_EQ(ConsumeOne(store(), id, kNow + 300'000, kNow + 2), ChallengeOutcome::kAlreadyUsed);
 
-  constexpr int kThreads = 16;
-  Bytes raced = B("challenge-unsynced-raced");
-  std::atomic<int> consumed{0};
-  std::barrier start(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
-      start.arrive_and_wait();
-      ChallengeUse mine{raced, kNow + 300'000};
-      std::vector<ChallengeOutcome> outcome;
-      if (store()->ConsumeChallengesUnsynced(std::span<const ChallengeUse>(&mine, 1), kNow, &outcome).ok() &&
-          outcome[0] == ChallengeOutcome::kConsumed) {
-        consumed.fetch_add(1);
-      }
-    });
-  }
-  for (std::thread& th : threads) th.join();
-  EXPECT_EQ(consumed.load(), 1);
+  EXPECT_EQ(RaceToConsume(store(), B("challenge-unsynced-raced"), 16, /*unsynced=*/true).consumed, 1);
 }
 
 // ---- limits ----
