@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "keystorm/bench/pipeline_bench.h"
+#include "keystorm/usable_cores.h"
 
 namespace {
 
@@ -38,7 +39,7 @@ void BM_Pipeline(benchmark::State& state, const std::string& workload) {
 }
 
 void Register() {
-  int max = static_cast<int>(std::thread::hardware_concurrency());
+  int max = UsableCores();
   for (const char* w : {"es256", "eddsa", "rs256", "mix"}) {
     auto* b = benchmark::RegisterBenchmark((std::string("BM_Pipeline/") + w).c_str(),
                                            [w](benchmark::State& s) { BM_Pipeline(s, w); });

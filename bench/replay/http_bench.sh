@@ -5,17 +5,24 @@
 # overridden), replays, then prints the figures, the server's peak RSS and
 # its CPU seconds over the replay (from /proc), and the load generator's.  Exit status: the replay's (1 on any verdict mismatch).
 #
-# usage: bench/replay/http_bench.sh KEYSTORM CORPUS CONNECTIONS RATE IO_THREADS OUT_JSON
+# usage: bench/replay/http_bench.sh KEYSTORM CORPUS CONNECTIONS RATE IO_THREADS OUT_JSON [REPLAY_ARGS...]
 #   RATE 0: as fast as the connections allow (capacity); else the storm's
 #   peak in logins/s.  Run from the repository root.  Also writes
 #   OUT_JSON.server.json: the server's CPU seconds over the replay and peak RSS.
+#   REPLAY_ARGS go to the load generator's `keystorm bench replay` (--limit N).
+# env: SERVER_CPUS, CLIENT_CPUS: taskset CPU lists for serve and the load
+#   generator (unset: unpinned), to keep them off each other's cores.
 set -u
+server_pin=() client_pin=()
+[ -n "${SERVER_CPUS:-}" ] && server_pin=(taskset -c "$SERVER_CPUS")
+[ -n "${CLIENT_CPUS:-}" ] && client_pin=(taskset -c "$CLIENT_CPUS")
 keystorm=$(realpath "$1") corpus=$2 connections=$3 rate=$4 io_threads=$5 out=$6
+replay_args=("${@:7}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$keystorm" bench replay --corpus "$corpus" --prepare-server-db "$work/data/store" 2>/dev/null || exit 1
 sed "s/^io_threads = .*/io_threads = $io_threads/" bench/replay/config/serve_bench.toml >"$work/serve.toml"
-"$keystorm" serve --config "$work/serve.toml" --data "$work/data" --drain-seconds 1 \
+"${server_pin[@]}" "$keystorm" serve --config "$work/serve.toml" --data "$work/data" --drain-seconds 1 \
   >"$work/serve.out" 2>"$work/serve.err" &
 pid=$!
 port=""
@@ -26,9 +33,9 @@ for _ in $(seq 1 100); do
 done
 [ -n "$port" ] || { cat "$work/serve.err" >&2; kill "$pid"; exit 1; }
 cpu_before=$(awk '{print ($14 + $15) / 100}' "/proc/$pid/stat")
-"$keystorm" bench replay --corpus "$corpus" --http "http://127.0.0.1:$port" \
+"${client_pin[@]}" "$keystorm" bench replay --corpus "$corpus" --http "http://127.0.0.1:$port" \
   --challenge-key-file "$work/data/challenge.key" --connections "$connections" --rate "$rate" \
-  --json "$out" >/dev/null 2>"$work/replay.err"
+  --json "$out" "${replay_args[@]}" >/dev/null 2>"$work/replay.err"
 rc=$?
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 cpu_s=$(awk -v b="$cpu_before" '{print ($14 + $15) / 100 - b}' "/proc/$pid/stat")

@@ -130,7 +130,7 @@ void AddBenchReplayCommand(CLI::App* bench, int* exit_code) {
   replay->add_option("--corpus", a.corpus, "Corpus file")->required();
   replay->add_option("--store", a.store, "memory or rocksdb");
   replay->add_option("--db", a.options.db_dir, "RocksDB directory (absent or empty)");
-  replay->add_option("--threads", a.options.threads, "Pipeline workers (0: all cores)");
+  replay->add_option("--threads", a.options.threads, "Pipeline workers (0: all usable cores: affinity mask, cgroup v2 quota)");
   replay->add_option("--duration", a.options.duration_s, "Seconds of timeline to replay (0: all)");
   replay->add_option("--rate", a.options.rate,
                      "Peak arrival rate the timeline is scaled to (0: as fast as possible)");

@@ -12,6 +12,8 @@
 #include <fstream>
 #include <thread>
 
+#include "keystorm/usable_cores.h"
+
 namespace keystorm::bench {
 namespace {
 
@@ -119,7 +121,14 @@ std::string MachineDescription() {
       break;
     }
   }
-  return model + ", " + std::to_string(std::thread::hardware_concurrency()) + " hardware threads";
+  std::string description =
+      model + ", " + std::to_string(std::thread::hardware_concurrency()) + " hardware threads";
+  // Under taskset, a cpuset or a CPU quota the run had fewer: say so.
+  int usable = UsableCores();
+  if (usable != static_cast<int>(std::thread::hardware_concurrency())) {
+    description += ", " + std::to_string(usable) + " usable";
+  }
+  return description;
 }
 
 }  // namespace keystorm::bench

@@ -14,6 +14,7 @@
 #include "keystorm/json_writer.h"
 #include "keystorm/pipeline.h"
 #include "keystorm/storage/memory_store.h"
+#include "keystorm/usable_cores.h"
 #include "keystorm/webauthn_json.h"
 
 namespace keystorm::bench {
@@ -201,8 +202,7 @@ Result<LatencyFigures> MeasureLatency(Fixture* f, const Verifier& verifier, int 
 
 Result<PipelineBenchResult> RunPipelineBench(const PipelineBenchOptions& o) {
   PipelineBenchResult result;
-  result.max_threads = o.max_threads > 0 ? o.max_threads
-                                         : static_cast<int>(std::thread::hardware_concurrency());
+  result.max_threads = o.max_threads > 0 ? o.max_threads : UsableCores();
   result.machine = MachineDescription();
   Fixture f;
   Status st = BuildFixture(o.seed, &f);

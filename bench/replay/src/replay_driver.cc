@@ -20,6 +20,7 @@
 #include "keystorm/pipeline.h"
 #include "keystorm/storage/memory_store.h"
 #include "keystorm/storage/rocks_store.h"
+#include "keystorm/usable_cores.h"
 #include "keystorm/webauthn_json.h"
 #include "replay_stats.h"
 #include "store_workload.h"
@@ -226,7 +227,7 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
   }
   ReplayResult result;
   result.machine = MachineDescription();
-  result.threads = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
+  result.threads = o.threads > 0 ? o.threads : UsableCores();
   result.offered_peak_per_s = o.rate;
 
   Result<OpenedStore> opened = OpenStore(o);

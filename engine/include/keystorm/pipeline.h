@@ -56,7 +56,7 @@
 namespace keystorm {
 
 struct KEYSTORM_EXPORT PipelineOptions {
-  int workers = 0;                 // TBB threads; 0 = hardware concurrency
+  int workers = 0;                 // TBB threads; 0 = UsableCores()
   size_t max_batch = 256;          // jobs per batch at most
   // How long the dispatcher lingers for more jobs once it has some and the
   // queue ran dry.  0: dispatch at once (batches still form under load,

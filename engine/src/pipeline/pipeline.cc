@@ -13,6 +13,7 @@
 
 #include "keystorm/json_scratch.h"
 #include "keystorm/webauthn_json.h"
+#include "keystorm/usable_cores.h"
 #include "pipeline/key_cache.h"
 #include "pipeline/mpmc_queue.h"
 
@@ -67,8 +68,7 @@ class Pipeline::Impl {
       : verifier_(verifier),
         store_(store),
         options_(options),
-        workers_(options.workers > 0 ? options.workers
-                                     : static_cast<int>(std::thread::hardware_concurrency())),
+        workers_(options.workers > 0 ? options.workers : UsableCores()),
         arena_(workers_ > 0 ? workers_ : 1),
         queue_(options.max_in_flight),
         key_cache_(options.key_cache_capacity) {
