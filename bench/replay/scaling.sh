@@ -4,11 +4,12 @@
 # process's helper threads nor the load generator take a measured core.
 #
 #   1. in process, durable RocksDB store, for each N in THREADS:
-#      pinned:   the whole process on cores 0..N-1 (taskset), N workers;
+#      pinned:   the whole process on N cores (taskset; one hardware
+#                thread per physical core first), N workers;
 #      unpinned: N workers, the dispatcher, committer and RocksDB threads
 #                free to run on the other cores;
 #      LOGINS_PER_THREAD x N logins each, REPS runs each (medians).
-#   2. over HTTP, for each K in HTTP_CORES: keystorm serve on cores 0..K-1,
+#   2. over HTTP, for each K in HTTP_CORES: keystorm serve on K cores,
 #      the load generator on the next two; capacity REPS times, then the
 #      storm paced to 80% of the median capacity REPS times.  The in-process
 #      figure it is compared with is step 1's pinned run at N = K.
@@ -34,7 +35,29 @@ corpus=$out/es256_storm.ksr
 [ -f "$corpus" ] || "$ks" corpus generate --out "$corpus" --seed 1 --users 2000 \
   --logins $((per_thread * max_threads)) --mix platform=100 --peak-rate 10000 --ramp-s 3 --quiet \
   --faults bad_signature=0.002,replayed_challenge=0.002,wrong_origin=0.002,wrong_rp_id=0.002,unknown_credential=0.002,uv_missing=0.002,malformed_body=0.002
-first_cores() { [ "$1" -eq 1 ] && echo 0 || echo "0-$(($1 - 1))"; }
+# The CPUs this process may use, one hardware thread of each physical core
+# first: "N cores" are N physical cores wherever the machine has that many,
+# not N SMT siblings sharing N/2 of them.
+cpu_order=$(/usr/bin/env python3 - <<'PY'
+import os
+cpus = sorted(os.sched_getaffinity(0))
+def siblings(c):
+    try:
+        text = open(f"/sys/devices/system/cpu/cpu{c}/topology/thread_siblings_list").read().strip()
+    except OSError:
+        return [c]
+    out = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out += range(int(lo), int(hi or lo) + 1)
+    return sorted(out)
+print(" ".join(str(c) for c in sorted(cpus, key=lambda c: (siblings(c).index(c) if c in siblings(c) else 0, c))))
+PY
+)
+cpus_from() {  # FIRST COUNT: COUNT CPUs of cpu_order from index FIRST, as a taskset list
+  echo $cpu_order | tr ' ' '\n' | sed -n "$(($1 + 1)),$(($1 + $2))p" | paste -sd,
+}
+first_cores() { cpus_from 0 "$1"; }
 
 inproc() {  # MODE N REP
   local pin=()
@@ -56,7 +79,7 @@ for k in $http_cores; do
 done
 
 http() {  # K RATE NAME
-  SERVER_CPUS=$(first_cores "$1") CLIENT_CPUS="$1-$(($1 + 1))" \
+  SERVER_CPUS=$(first_cores "$1") CLIENT_CPUS=$(cpus_from "$1" 2) \
     bash bench/replay/http_bench.sh "$ks" "$corpus" "$connections" "$2" 2 "$out/$3.json" \
     --limit $((per_thread * $1)) >/dev/null
 }
@@ -68,6 +91,7 @@ print(int(0.8 * statistics.median(json.load(open(f))["throughput_per_s"] for f i
   for r in $(seq "$reps"); do http "$k" "$capacity" "paced-$k-$r"; done
 done
 
+echo "CPU order (one thread per physical core first): $cpu_order"
 /usr/bin/env python3 - "$out" "$reps" "$threads" "$http_cores" <<'PY'
 import json, statistics, sys
 out, reps = sys.argv[1], int(sys.argv[2])

@@ -381,6 +381,11 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
     }
     released.Close();
     challenger.join();
+    // Every job is submitted; once none is in flight the batch count is
+    // final (the pipeline counts a batch before it completes its jobs).
+    while (pipeline.stats().in_flight > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    result.pipeline_jobs = pipeline.stats().jobs;
+    result.pipeline_batches = pipeline.stats().batches;
   }  // the pipeline drains: every callback has run
   getrusage(RUSAGE_SELF, &usage_after);
 
@@ -440,6 +445,14 @@ std::string ReplayJson(const ReplayResult& r) {
   w.EndObject();
   w.Key("mismatches").Uint(r.mismatches.size());
   w.Key("backpressure").Uint(r.backpressure);
+  if (r.mode != "http") {
+    // How full the batches ran: max_batch when the pipeline was saturated.
+    // Jobs, not logins: a login whose challenge was already spent is
+    // answered before the pipeline, as the server answers it.
+    w.Key("pipeline_jobs").Uint(r.pipeline_jobs);
+    w.Key("pipeline_batches").Uint(r.pipeline_batches);
+    w.Key("mean_batch").Double(r.pipeline_batches > 0 ? static_cast<double>(r.pipeline_jobs) / r.pipeline_batches : 0);
+  }
   if (r.mode == "http") {
     w.Key("connections_held").Uint(r.connections_held);
     w.Key("load_generator_cpu_s").Double(r.load_generator_cpu_s);

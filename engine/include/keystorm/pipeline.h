@@ -1,12 +1,13 @@
 // The batched verifier pipeline: many threads submit registration and
 // assertion jobs; batches of them run over Intel TBB.
 //
-// Stages of one batch (engine/src/pipeline/pipeline.cc):
-//   1. parse + stateless checks, in parallel (JSON envelope, clientDataJSON
-//      with one reused simdjson parser per worker, authenticatorData, flags,
+// Stages of one batch (engine/src/pipeline/pipeline.cc).  Stages 1-3 run
+// in one parallel pass over chunks of the batch, each chunk on one worker:
+//   1. parse + stateless checks (JSON envelope, clientDataJSON with one
+//      reused simdjson parser per worker, authenticatorData, flags,
 //      rpIdHash, origin, challenge);
-//   2. one CredentialStore::MultiLookup for the whole batch;
-//   3. signature checks, in parallel, with parsed keys from a shared cache;
+//   2. one CredentialStore::MultiLookup for the chunk's credentials;
+//   3. signature checks, with parsed keys from a shared cache;
 //   4. one CredentialStore::CommitUpdates in arrival order (counter
 //      compare-and-set in the store), registrations inserted if absent;
 //   5. one CredentialStore::SyncWritesUpTo the mark taken when the batch
@@ -29,8 +30,9 @@
 //     stages itself.  One committer thread runs stages 4-5.  They work on two
 //     sets of slots, so batch k commits (a synced write in a durable store)
 //     while batch k+1 is parsed and verified.
-//   - Per-worker scratch (JsonScratch) lives in a tbb::enumerable_thread_specific
-//     and is reused across batches.
+//   - Per-worker scratch (JsonScratch, the chunk's lookup vectors) lives in
+//     a tbb::enumerable_thread_specific and is reused across batches.
+//   - MultiLookup is called from the workers, several at once.
 //   - Batches commit one after another, in arrival order; two assertions of
 //     one credential, in one batch or in consecutive ones, cannot both be
 //     accepted with the same counter (the commit compares with the stored

@@ -5,6 +5,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -49,6 +50,17 @@ struct Slot {
   // Registrations.
   RegistrationResponse registration_response;
   NewCredential credential;
+};
+
+// A worker's reusable state: its JSON parser and its chunk's lookup.
+struct LookupScratch {
+  std::vector<ByteView> ids;
+  std::vector<size_t> slots;  // the slot of each id
+  std::vector<std::optional<CredentialRecord>> records;
+};
+struct WorkerScratch {
+  JsonScratch json;
+  LookupScratch lookup;
 };
 
 // One batch's slots and how many of them the batch uses.
@@ -175,22 +187,36 @@ class Pipeline::Impl {
     }
   }
 
+  // Stages 1-3, chunk by chunk, the chunks in parallel: each worker parses
+  // and prechecks its chunk's jobs, looks up their credentials in one call,
+  // and verifies their signatures.  One fork-join per batch, and no serial
+  // step in it: a single lookup for the whole batch between two parallel
+  // passes (the shape until 2026-11-28) ran on the dispatcher while every
+  // worker waited, then the second pass's barrier idled them again, and on
+  // 16 cores the pipeline reached half of the P-256 ceiling
+  // (docs/pipeline.md, "One pass per chunk").
   void RunParallelStages(std::vector<Slot>& slots, size_t n) {
-    // Stage 1: parse and stateless checks, in parallel.
+    const size_t chunk = ChunkSize(n);
     arena_.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1), [&](const tbb::blocked_range<size_t>& r) {
-        JsonScratch& scratch = scratch_.local();
-        for (size_t i = r.begin(); i != r.end(); ++i) ParseAndPrecheck(slots[i], &scratch);
-      });
+      tbb::parallel_for(
+          tbb::blocked_range<size_t>(0, n, chunk),
+          [&](const tbb::blocked_range<size_t>& r) {
+            WorkerScratch& scratch = scratch_.local();
+            for (size_t i = r.begin(); i != r.end(); ++i) ParseAndPrecheck(slots[i], &scratch.json);
+            LookupCredentials(slots, r.begin(), r.end(), &scratch.lookup);
+            for (size_t i = r.begin(); i != r.end(); ++i) FinishAssertion(slots[i]);
+          },
+          tbb::simple_partitioner());
     });
-    // Stage 2: one lookup for the batch.
-    LookupCredentials(slots, n);
-    // Stage 3: signatures, in parallel.
-    arena_.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, n, 1), [&](const tbb::blocked_range<size_t>& r) {
-        for (size_t i = r.begin(); i != r.end(); ++i) FinishAssertion(slots[i]);
-      });
-    });
+  }
+
+  // About four chunks per worker, so that a worker that drew slow
+  // signatures (RSA, a cold key) leaves work for the others, and at most
+  // kMaxChunk jobs, so that a chunk's lookup stays one small read.
+  size_t ChunkSize(size_t n) const {
+    static constexpr size_t kMaxChunk = 32;
+    size_t per = n / (static_cast<size_t>(workers_) * 4);
+    return std::clamp<size_t>(per, 1, kMaxChunk);
   }
 
   // Waits until the committer has finished the batch handed before (whose
@@ -269,23 +295,24 @@ class Pipeline::Impl {
     }
   }
 
-  void LookupCredentials(std::vector<Slot>& slots, size_t n) {
-    lookup_ids_.clear();
-    lookup_slots_.clear();
-    for (size_t i = 0; i < n; ++i) {
+  // Stage 2 for slots [begin, end): one MultiLookup for their assertions.
+  void LookupCredentials(std::vector<Slot>& slots, size_t begin, size_t end, LookupScratch* l) {
+    l->ids.clear();
+    l->slots.clear();
+    for (size_t i = begin; i < end; ++i) {
       Slot& s = slots[i];
       if (s.job->kind != Job::Kind::kAssertion || s.verdict != VerifyError::kOk) continue;
-      lookup_ids_.push_back(s.response.raw_id);
-      lookup_slots_.push_back(i);
+      l->ids.push_back(s.response.raw_id);
+      l->slots.push_back(i);
     }
-    if (lookup_ids_.empty()) return;
-    Status st = store_->MultiLookup(lookup_ids_, &lookup_records_);
-    for (size_t k = 0; k < lookup_slots_.size(); ++k) {
-      Slot& s = slots[lookup_slots_[k]];
+    if (l->ids.empty()) return;
+    Status st = store_->MultiLookup(l->ids, &l->records);
+    for (size_t k = 0; k < l->slots.size(); ++k) {
+      Slot& s = slots[l->slots[k]];
       if (!st.ok()) {
         s.status = st;
       } else {
-        s.record = std::move(lookup_records_[k]);
+        s.record = std::move(l->records[k]);
       }
     }
   }
@@ -416,7 +443,7 @@ class Pipeline::Impl {
   const PipelineOptions options_;
   const int workers_;
   tbb::task_arena arena_;
-  tbb::enumerable_thread_specific<JsonScratch> scratch_;
+  tbb::enumerable_thread_specific<WorkerScratch> scratch_;
   pipeline::MpmcQueue<std::unique_ptr<Job>> queue_;
   pipeline::KeyCache key_cache_;
 
@@ -435,10 +462,6 @@ class Pipeline::Impl {
   BatchSet* pending_ = nullptr;  // handed to the committer, not yet finished
   bool commit_stop_ = false;
 
-  // Owned by the dispatcher thread.
-  std::vector<ByteView> lookup_ids_;
-  std::vector<size_t> lookup_slots_;
-  std::vector<std::optional<CredentialRecord>> lookup_records_;
   // Owned by the committer thread.
   std::vector<CounterUpdate> updates_;
   std::vector<size_t> update_slots_;

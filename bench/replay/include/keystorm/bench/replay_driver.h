@@ -78,6 +78,8 @@ struct ReplayResult {
   std::map<std::string, uint64_t> verdicts;  // outcome code -> count
   std::vector<ReplayMismatch> mismatches;    // all of them
   uint64_t backpressure = 0;  // Submit refused (Overloaded) and retried
+  // In process: the jobs the pipeline ran and the batches they ran in.
+  uint64_t pipeline_jobs = 0, pipeline_batches = 0;
   // HTTP mode: keep-alive connections still open when the last answer came
   // (every one of them was held through the run); 0 in process.
   uint64_t connections_held = 0;
