@@ -2,6 +2,13 @@
 // they say, for assertions and registrations of every algorithm.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <string>
+#include <vector>
+
 #include "pipeline_fixture.h"
 
 namespace keystorm::test {
@@ -46,6 +53,86 @@ INSTANTIATE_TEST_SUITE_P(Algorithms, PipelineTest,
                          [](const testing::TestParamInfo<int64_t>& param) {
                            return std::string(CoseAlgorithmName(param.param));
                          });
+
+// The batch bound grows with the workers, so that a many-core pipeline
+// under saturation spreads each commit over more jobs; an explicit bound
+// is kept as given.
+TEST(PipelineBatchBound, DefaultIs64PerWorkerWithinBounds) {
+  EXPECT_EQ(DefaultMaxBatch(0), 256u);
+  EXPECT_EQ(DefaultMaxBatch(2), 256u);
+  EXPECT_EQ(DefaultMaxBatch(4), 256u);
+  EXPECT_EQ(DefaultMaxBatch(8), 512u);
+  EXPECT_EQ(DefaultMaxBatch(16), 1024u);
+  EXPECT_EQ(DefaultMaxBatch(64), 4096u);
+  EXPECT_EQ(DefaultMaxBatch(1000), 4096u);
+}
+
+TEST(PipelineBatchBound, ZeroMeansTheDefaultAndAGivenBoundIsKept) {
+  Verifier verifier{TestRelyingParty()};
+  storage::MemoryCredentialStore store;
+  Pipeline by_default(&verifier, &store, PipelineOptions{.workers = 16});
+  EXPECT_EQ(by_default.max_batch(), 1024u);
+  Pipeline given(&verifier, &store, PipelineOptions{.workers = 16, .max_batch = 8});
+  EXPECT_EQ(given.max_batch(), 8u);
+}
+
+// Holds the first lookup until Release(), so that jobs queue up behind the
+// first batch; records the largest commit (one per batch).
+class FirstLookupGate final : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    released_ = true;
+    cv_.notify_all();
+  }
+  size_t largest_commit() const { return largest_commit_.load(); }
+  Status MultiLookup(std::span<const ByteView> ids,
+                     std::vector<std::optional<CredentialRecord>>* out) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return released_; });
+    lock.unlock();
+    return ForwardingStore::MultiLookup(ids, out);
+  }
+  Status CommitUpdates(std::span<const CounterUpdate> updates,
+                       std::vector<CommitOutcome>* outcomes) override {
+    size_t seen = largest_commit_.load();
+    while (updates.size() > seen && !largest_commit_.compare_exchange_weak(seen, updates.size())) {
+    }
+    return ForwardingStore::CommitUpdates(updates, outcomes);
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool released_ = false;
+  std::atomic<size_t> largest_commit_{0};
+};
+
+// A saturated pipeline fills its batches to the bound and no further.
+TEST(PipelineBatchBound, QueuedJobsRunInBatchesOfTheBound) {
+  Verifier verifier{TestRelyingParty()};
+  storage::MemoryCredentialStore inner;
+  TestAuthenticator a(-7);
+  StoreCredential(&inner, a, 0);
+  FirstLookupGate store(&inner);
+  std::string body = MakeAssertionJob(a, 0).response_json;  // counter 0: never a regression
+  constexpr int kJobs = 600;
+  std::vector<std::future<AssertionOutcome>> outcomes;
+  Pipeline pipeline(&verifier, &store, PipelineOptions{.workers = 2});
+  ASSERT_EQ(pipeline.max_batch(), 256u);
+  for (int i = 0; i < kJobs; ++i) {
+    AssertionJob job;
+    job.response_json = body;
+    job.expected.challenge = kChallenge;
+    job.expected.user_handle = a.user_handle();
+    outcomes.push_back(pipeline.SubmitAssertion(std::move(job)));
+  }
+  store.Release();  // everything after the first batch is queued by now
+  for (auto& o : outcomes) EXPECT_EQ(o.get().verdict, VerifyError::kOk);
+  EXPECT_EQ(pipeline.stats().jobs, static_cast<uint64_t>(kJobs));
+  EXPECT_EQ(store.largest_commit(), 256u) << "queued jobs fill a batch to the bound, not past it";
+}
 
 class PipelineSingle : public testing::Test {
  protected:

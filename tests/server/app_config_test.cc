@@ -16,6 +16,8 @@ TEST(ServerConfigTest, EmptyFileGivesTheDefaults) {
   EXPECT_FALSE(config->trusted_backend_enabled);
   EXPECT_EQ(config->max_connections, 10000);
   EXPECT_EQ(config->max_connections_per_address, 256);
+  EXPECT_EQ(config->pipeline_workers, 0) << "all usable cores";
+  EXPECT_EQ(config->pipeline_max_batch, 0) << "the pipeline's default bound";
 }
 
 TEST(ServerConfigTest, ReadsEveryKind) {
@@ -56,6 +58,7 @@ TEST(ServerConfigTest, RefusalsNameTheKey) {
            Case{"[nope]\na = 1", "nope: unknown table"},
            Case{"[server]\nio_threads = \"4\"", "server.io_threads"},
            Case{"[server]\nmax_connections = 0", "server.max_connections"},
+           Case{"[pipeline]\nmax_batch = -1", "pipeline.max_batch"},
            Case{"[server]\npublic_listen = \"localhost\"", "server.public_listen"},
            Case{"[server]\npublic_listen = \"h:70000\"", "server.public_listen"},
            Case{"[webauthn]\norigins = []", "webauthn.origins"},

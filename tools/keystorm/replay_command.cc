@@ -136,7 +136,7 @@ void AddBenchReplayCommand(CLI::App* bench, int* exit_code) {
                      "Peak arrival rate the timeline is scaled to (0: as fast as possible)");
   replay->add_option("--limit", a.options.limit, "The first N logins only (0: all)");
   replay->add_option("--seed", a.options.seed, "Seed of the filler credentials");
-  replay->add_option("--batch", a.options.batch, "Pipeline batch size");
+  replay->add_option("--batch", a.options.batch, "Pipeline batch bound (0: 64 per worker, 256-4096)");
   replay->add_option("--filler", a.options.filler_credentials,
                      "Generated credentials stored besides the corpus's (scale)");
   replay->add_option("--ceiling-seconds", a.options.ceiling_seconds, "Seconds per ceiling round");

@@ -218,8 +218,8 @@ class ReleaseQueue {
 }  // namespace
 
 Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayOptions& o) {
-  if (o.rate < 0 || o.duration_s < 0 || o.batch == 0) {
-    return Status::InvalidArgument("rate and duration must be >= 0, batch > 0");
+  if (o.rate < 0 || o.duration_s < 0) {
+    return Status::InvalidArgument("rate and duration must be >= 0");
   }
   if (o.duration_s > 0 && o.rate == 0) {
     return Status::InvalidArgument(
@@ -246,8 +246,10 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
   if (!st.ok()) return st;
   PipelineOptions po;
   po.workers = result.threads;
-  po.max_batch = o.batch;
-  po.max_in_flight = std::max<size_t>(16 * o.batch, 16384);
+  const size_t batch = o.batch > 0 ? o.batch : DefaultMaxBatch(result.threads);
+  po.max_batch = batch;
+  result.max_batch = batch;
+  po.max_in_flight = std::max<size_t>(16 * batch, 16384);
   {
     Pipeline registrar(&verifier, store, po);
     st = RegisterCorpus(corpus, &registrar);
@@ -322,7 +324,7 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
   // The jobs in the pipeline at once: the challenge thread waits for a free
   // slot (it never spins on Overloaded, which would burn the CPU the
   // workers need).  Eight batches keep every batch full.
-  const std::ptrdiff_t window = static_cast<std::ptrdiff_t>(8 * o.batch);
+  const std::ptrdiff_t window = static_cast<std::ptrdiff_t>(8 * batch);
   std::counting_semaphore<> slots(window);
   {
     Pipeline pipeline(&verifier, store, po);
@@ -330,7 +332,7 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
       std::vector<ChallengeUse> uses;
       std::vector<ChallengeOutcome> outcomes;
       for (;;) {
-        std::vector<size_t> group = released.TakeAll(o.batch);
+        std::vector<size_t> group = released.TakeAll(batch);
         if (group.empty()) return;
         uses.clear();
         for (size_t i : group) uses.push_back({corpus.logins[i].challenge, expires_at_ms});
@@ -449,6 +451,7 @@ std::string ReplayJson(const ReplayResult& r) {
     // How full the batches ran: max_batch when the pipeline was saturated.
     // Jobs, not logins: a login whose challenge was already spent is
     // answered before the pipeline, as the server answers it.
+    w.Key("max_batch").Uint(r.max_batch);
     w.Key("pipeline_jobs").Uint(r.pipeline_jobs);
     w.Key("pipeline_batches").Uint(r.pipeline_batches);
     w.Key("mean_batch").Double(r.pipeline_batches > 0 ? static_cast<double>(r.pipeline_jobs) / r.pipeline_batches : 0);

@@ -59,7 +59,11 @@ namespace keystorm {
 
 struct KEYSTORM_EXPORT PipelineOptions {
   int workers = 0;                 // TBB threads; 0 = UsableCores()
-  size_t max_batch = 256;          // jobs per batch at most
+  // Jobs per batch at most; 0 = DefaultMaxBatch(workers).  Batches fill
+  // only when jobs queue up (see linger), so this bounds the batch under
+  // saturation, where a bigger batch spreads the commit's fixed cost (one
+  // synced write, one hand-over) over more jobs.
+  size_t max_batch = 0;
   // How long the dispatcher lingers for more jobs once it has some and the
   // queue ran dry.  0: dispatch at once (batches still form under load,
   // because jobs accumulate while the previous batch runs).
@@ -67,6 +71,13 @@ struct KEYSTORM_EXPORT PipelineOptions {
   size_t max_in_flight = 16384;    // the memory bound; Submit refuses beyond
   size_t key_cache_capacity = 1 << 20;
 };
+
+// The batch bound for `workers` verifying threads: 64 jobs per worker,
+// at least 256 and at most 4096.  On 16 cores a bound of 256 left the
+// replay commit-bound at about 106,000 logins/s; 1,024 gave about 133,000
+// (docs/performance.md, "Scaling across cores").  On two cores 256 was
+// already past the point where a bigger batch gains anything.
+KEYSTORM_EXPORT size_t DefaultMaxBatch(int workers);
 
 struct KEYSTORM_EXPORT AssertionJob {
   std::string response_json;  // AuthenticationResponseJSON
@@ -125,7 +136,8 @@ class KEYSTORM_EXPORT Pipeline {
   std::future<RegistrationOutcome> SubmitRegistration(RegistrationJob job);
 
   PipelineStats stats() const;
-  int workers() const;
+  int workers() const;     // options.workers, or UsableCores() for 0
+  size_t max_batch() const;  // options.max_batch, or DefaultMaxBatch for 0
 
   class Impl;
 

@@ -81,10 +81,11 @@ class Pipeline::Impl {
         store_(store),
         options_(options),
         workers_(options.workers > 0 ? options.workers : UsableCores()),
+        max_batch_(options.max_batch > 0 ? options.max_batch : DefaultMaxBatch(workers_)),
         arena_(workers_ > 0 ? workers_ : 1),
         queue_(options.max_in_flight),
         key_cache_(options.key_cache_capacity) {
-    for (BatchSet& set : sets_) set.slots.resize(options.max_batch);
+    for (BatchSet& set : sets_) set.slots.resize(max_batch_);
     committer_ = std::thread([this] { CommitLoop(); });
     dispatcher_ = std::thread([this] { DispatchLoop(); });
   }
@@ -131,6 +132,7 @@ class Pipeline::Impl {
   }
 
   int workers() const { return workers_; }
+  size_t max_batch() const { return max_batch_; }
 
  private:
   void Wake() {
@@ -442,6 +444,7 @@ class Pipeline::Impl {
   CredentialStore* store_;
   const PipelineOptions options_;
   const int workers_;
+  const size_t max_batch_;
   tbb::task_arena arena_;
   tbb::enumerable_thread_specific<WorkerScratch> scratch_;
   pipeline::MpmcQueue<std::unique_ptr<Job>> queue_;
@@ -521,5 +524,10 @@ std::future<RegistrationOutcome> Pipeline::SubmitRegistration(RegistrationJob jo
 
 PipelineStats Pipeline::stats() const { return impl_->stats(); }
 int Pipeline::workers() const { return impl_->workers(); }
+size_t Pipeline::max_batch() const { return impl_->max_batch(); }
+
+size_t DefaultMaxBatch(int workers) {
+  return std::clamp<size_t>(64 * static_cast<size_t>(std::max(workers, 1)), 256, 4096);
+}
 
 }  // namespace keystorm

@@ -134,7 +134,7 @@ const std::map<std::string, std::map<std::string, KeyReader>>& Schema() {
         {"root_file", String(&ServerConfig::metadata_root_file)}}},
       {"pipeline",
        {{"workers", SmallInteger(&ServerConfig::pipeline_workers, 0, 1024)},
-        {"max_batch", Integer(&ServerConfig::pipeline_max_batch, 1, 65536)},
+        {"max_batch", Integer(&ServerConfig::pipeline_max_batch, 0, 65536)},
         {"max_in_flight", Integer(&ServerConfig::pipeline_max_in_flight, 1, 1 << 24)},
         {"linger_us", Integer(&ServerConfig::pipeline_linger_us, 0, 100'000)},
         {"retry_after_seconds", Integer(&ServerConfig::retry_after_seconds, 1, 3600)}}},

@@ -67,7 +67,7 @@ struct ServerConfig {
 
   // [pipeline]
   int pipeline_workers = 0;  // 0: hardware concurrency
-  int64_t pipeline_max_batch = 256;
+  int64_t pipeline_max_batch = 0;
   int64_t pipeline_max_in_flight = 16384;
   int64_t pipeline_linger_us = 0;
   int64_t retry_after_seconds = 1;  // Retry-After of a 503 on overload

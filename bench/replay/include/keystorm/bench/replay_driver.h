@@ -42,7 +42,7 @@ struct ReplayOptions {
   double duration_s = 0;       // stop releasing logins after this much timeline; 0: all
   size_t limit = 0;            // the first `limit` logins only; 0: all
   double rate = 0;             // the storm's peak, logins/s; 0: as fast as possible
-  size_t batch = 256;          // PipelineOptions::max_batch
+  size_t batch = 0;            // PipelineOptions::max_batch; 0: DefaultMaxBatch
   uint64_t seed = 1;           // the filler credentials
   // Generated credentials stored besides the corpus's; with RocksDB the
   // store is then compacted (untimed), so the replay meets it at rest.
@@ -78,8 +78,9 @@ struct ReplayResult {
   std::map<std::string, uint64_t> verdicts;  // outcome code -> count
   std::vector<ReplayMismatch> mismatches;    // all of them
   uint64_t backpressure = 0;  // Submit refused (Overloaded) and retried
-  // In process: the jobs the pipeline ran and the batches they ran in.
-  uint64_t pipeline_jobs = 0, pipeline_batches = 0;
+  // In process: the batch bound, the jobs the pipeline ran and the batches
+  // they ran in.
+  uint64_t max_batch = 0, pipeline_jobs = 0, pipeline_batches = 0;
   // HTTP mode: keep-alive connections still open when the last answer came
   // (every one of them was held through the run); 0 in process.
   uint64_t connections_held = 0;
