@@ -75,8 +75,8 @@ struct KEYSTORM_EXPORT PipelineOptions {
 // The batch bound for `workers` verifying threads: 64 jobs per worker,
 // at least 256 and at most 4096.  On 16 cores a bound of 256 left the
 // replay commit-bound at about 106,000 logins/s; 1,024 gave about 133,000
-// (docs/performance.md, "Scaling across cores").  On two cores 256 was
-// already past the point where a bigger batch gains anything.
+// (docs/performance.md, "Scaling across cores").  On two cores 1,024
+// gained nothing measurable over 256.
 KEYSTORM_EXPORT size_t DefaultMaxBatch(int workers);
 
 struct KEYSTORM_EXPORT AssertionJob {
