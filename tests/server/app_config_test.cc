@@ -18,6 +18,7 @@ TEST(ServerConfigTest, EmptyFileGivesTheDefaults) {
   EXPECT_EQ(config->max_connections_per_address, 256);
   EXPECT_EQ(config->pipeline_workers, 0) << "all usable cores";
   EXPECT_EQ(config->pipeline_max_batch, 0) << "the pipeline's default bound";
+  EXPECT_EQ(config->log_flush_ms, 20);
 }
 
 TEST(ServerConfigTest, ReadsEveryKind) {
@@ -59,6 +60,7 @@ TEST(ServerConfigTest, RefusalsNameTheKey) {
            Case{"[server]\nio_threads = \"4\"", "server.io_threads"},
            Case{"[server]\nmax_connections = 0", "server.max_connections"},
            Case{"[pipeline]\nmax_batch = -1", "pipeline.max_batch"},
+           Case{"[server]\nlog_flush_ms = 10001", "server.log_flush_ms"},
            Case{"[server]\npublic_listen = \"localhost\"", "server.public_listen"},
            Case{"[server]\npublic_listen = \"h:70000\"", "server.public_listen"},
            Case{"[webauthn]\norigins = []", "webauthn.origins"},

@@ -1,8 +1,12 @@
 // The JSON-lines logger: the line's shape, escaping, level filter, whole
-// lines from many threads, and a failing descriptor counted, not thrown.
+// lines from many threads, a failing descriptor counted, not thrown; and
+// the buffered mode's flushes (interval, size, error, destructor) and order.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <sstream>
@@ -96,6 +100,126 @@ TEST(JsonLogTest, AFailedWriteIsCountedAndDoesNotThrow) {
   log.Info("lost");
   log.Info("lost again");
   EXPECT_EQ(log.dropped_lines(), 2u);
+}
+
+// Buffered mode: a pipe whose read end does not block, so a test can see
+// that nothing was written yet.
+class BufferedJsonLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::pipe(fds_), 0);
+    ASSERT_EQ(fcntl(fds_[0], F_SETFL, O_NONBLOCK), 0);
+    // Room for every test's lines, so that a writer never blocks on a
+    // reader that is the same thread.
+    ASSERT_GE(fcntl(fds_[1], F_SETPIPE_SZ, 1 << 20), 1 << 20);
+  }
+  void TearDown() override {
+    ::close(fds_[0]);
+    if (fds_[1] >= 0) ::close(fds_[1]);
+  }
+  // What the pipe holds now (nothing written yet reads as "").
+  std::string Available() {
+    std::string all;
+    char buffer[65536];
+    ssize_t n;
+    while ((n = ::read(fds_[0], buffer, sizeof(buffer))) > 0) all.append(buffer, static_cast<size_t>(n));
+    return all;
+  }
+  static int Lines(const std::string& text) {
+    return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  }
+  int fds_[2] = {-1, -1};
+  static constexpr std::chrono::hours kNever{1};
+};
+
+TEST_F(BufferedJsonLogTest, LinesWaitForAFlushAndKeepTheirOrder) {
+  JsonLog log(fds_[1], LogLevel::kInfo, FixedTime, kNever);
+  log.Info("first");
+  log.Warn("second");
+  log.Info("third");
+  EXPECT_EQ(Available(), "") << "buffered lines were written before a flush";
+  log.Flush();
+  std::string all = Available();
+  EXPECT_EQ(Lines(all), 3);
+  size_t first = all.find("\"first\""), second = all.find("\"second\""), third = all.find("\"third\"");
+  ASSERT_NE(third, std::string::npos);
+  EXPECT_LT(first, second);
+  EXPECT_LT(second, third);
+}
+
+TEST_F(BufferedJsonLogTest, AnErrorIsWrittenAtOnceWithWhatCameBefore) {
+  JsonLog log(fds_[1], LogLevel::kInfo, FixedTime, kNever);
+  log.Info("before");
+  log.Error("failure");
+  std::string all = Available();
+  EXPECT_EQ(Lines(all), 2);
+  EXPECT_LT(all.find("\"before\""), all.find("\"failure\""));
+}
+
+TEST_F(BufferedJsonLogTest, AFullBufferIsWrittenWithoutWaiting) {
+  JsonLog log(fds_[1], LogLevel::kInfo, FixedTime, kNever);
+  std::string payload(1000, 'x');
+  for (int i = 0; i < 80; ++i) log.Info("big", {{"p", payload}});  // about 80 KiB
+  EXPECT_GT(Lines(Available()), 0) << "64 KiB waiting must be written without a flush";
+}
+
+TEST_F(BufferedJsonLogTest, TheFlusherWritesWithinItsInterval) {
+  JsonLog log(fds_[1], LogLevel::kInfo, FixedTime, std::chrono::milliseconds(5));
+  log.Info("soon");
+  std::string all;
+  for (int i = 0; i < 2000 && all.empty(); ++i) {  // up to 2 s; expected within 5 ms
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    all = Available();
+  }
+  EXPECT_NE(all.find("\"soon\""), std::string::npos);
+}
+
+TEST_F(BufferedJsonLogTest, TheDestructorWritesTheRest) {
+  {
+    JsonLog log(fds_[1], LogLevel::kInfo, FixedTime, kNever);
+    log.Info("last words");
+    EXPECT_EQ(Available(), "");
+  }
+  EXPECT_NE(Available().find("\"last words\""), std::string::npos);
+}
+
+TEST_F(BufferedJsonLogTest, LinesFromManyThreadsStayWholeAndInOrder) {
+  std::vector<int> last(4, -1);
+  std::string all;
+  {
+    JsonLog log(fds_[1], LogLevel::kInfo, nullptr, std::chrono::milliseconds(1));
+    std::vector<std::thread> threads;
+    std::atomic<bool> done{false};
+    std::thread reader([&] {  // drains the pipe so that writers never block
+      while (!done.load()) {
+        all += Available();
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+      }
+    });
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&log, t] {
+        for (int i = 0; i < 500; ++i) log.Info("tick", {{"thread", t}, {"i", i}});
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    log.Flush();
+    done.store(true);
+    reader.join();
+  }
+  all += Available();
+  std::istringstream lines(all);
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    ++count;
+    ASSERT_EQ(line.front(), '{') << line;
+    ASSERT_EQ(line.substr(line.size() - 2), "}}") << line;
+    int t = line[line.find("\"thread\":") + 9] - '0';
+    int i = std::stoi(line.substr(line.find("\"i\":") + 4));
+    ASSERT_GT(i, last[t]) << "thread " << t << "'s lines out of order";
+    last[t] = i;
+  }
+  EXPECT_EQ(count, 2000);
 }
 
 }  // namespace

@@ -104,7 +104,9 @@ class ServerApp::Impl {
   AppMetrics metrics;
   std::unique_ptr<RateLimiter> per_address;
   std::unique_ptr<RateLimiter> per_user;
-  JsonLog log{2};  // stderr: the service log (journald under systemd)
+  // stderr: the service log (journald under systemd), written every
+  // [server] log_flush_ms.
+  std::unique_ptr<JsonLog> log;
   std::unique_ptr<WebAuthnService> service;
   std::unique_ptr<Pages> pages;
   std::unique_ptr<AdminApi> admin;
@@ -197,6 +199,8 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
                                                      UserDirectory* directory) {
   auto impl = std::make_unique<Impl>();
   impl->config = config_in;
+  impl->log = std::make_unique<JsonLog>(2, LogLevel::kInfo, nullptr,
+                                        std::chrono::milliseconds(impl->config.log_flush_ms));
   ServerConfig& config = impl->config;
   if (config.templates_dir.empty()) config.templates_dir = DefaultFolder("templates");
   if (config.static_dir.empty()) config.static_dir = DefaultFolder("static");
@@ -305,7 +309,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   deps.directory = raw->directory;
   deps.events = [raw](const RequestEvent& event) {
     raw->metrics.Record(event);
-    LogEvent(raw->log, event);
+    LogEvent(*raw->log, event);
   };
   deps.admission = [raw](std::string_view address, std::string_view user) {
     const auto now = RateLimiter::Clock::now();

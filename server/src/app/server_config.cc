@@ -110,6 +110,7 @@ const std::map<std::string, std::map<std::string, KeyReader>>& Schema() {
         {"admin_listen", Listen(&ServerConfig::admin_listen)},
         {"management_listen", Listen(&ServerConfig::management_listen)},
         {"io_threads", SmallInteger(&ServerConfig::io_threads, 1, 256)},
+        {"log_flush_ms", Integer(&ServerConfig::log_flush_ms, 0, 10'000)},
         {"product_name", String(&ServerConfig::product_name)},
         {"templates_dir", String(&ServerConfig::templates_dir)},
         {"static_dir", String(&ServerConfig::static_dir)},

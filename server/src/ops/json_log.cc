@@ -41,9 +41,23 @@ std::string Timestamp(std::chrono::system_clock::time_point when) {
 
 }  // namespace
 
-JsonLog::JsonLog(int fd, LogLevel min_level, Clock clock)
-    : fd_(fd), min_level_(min_level), clock_(std::move(clock)) {
+JsonLog::JsonLog(int fd, LogLevel min_level, Clock clock,
+                 std::chrono::milliseconds flush_interval)
+    : fd_(fd), min_level_(min_level), clock_(std::move(clock)), flush_interval_(flush_interval) {
   if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
+  if (flush_interval_.count() > 0) flusher_ = std::thread([this] { FlushLoop(); });
+}
+
+JsonLog::~JsonLog() {
+  if (flusher_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(pending_mu_);
+      stopping_ = true;
+    }
+    flush_cv_.notify_all();
+    flusher_.join();
+  }
+  Flush();
 }
 
 std::string JsonLog::Format(LogLevel level, std::string_view event,
@@ -74,13 +88,52 @@ std::string JsonLog::Format(LogLevel level, std::string_view event,
 void JsonLog::Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
   if (!Enabled(level)) return;
   std::string line = Format(level, event, fields);
-  std::lock_guard<std::mutex> lock(write_mu_);
-  std::string_view rest = line;
+  if (flush_interval_.count() == 0) {
+    std::lock_guard<std::mutex> io(io_mu_);
+    WriteOut(line);
+    return;
+  }
+  bool flush_now;
+  {
+    std::lock_guard<std::mutex> lock(pending_mu_);
+    pending_ += line;
+    // An error is written before Log returns: it may be the last line
+    // before the process dies.
+    flush_now = pending_.size() >= kFlushBytes || level == LogLevel::kError;
+  }
+  if (flush_now) Flush();
+}
+
+void JsonLog::Flush() {
+  std::lock_guard<std::mutex> io(io_mu_);
+  std::string lines;
+  {
+    std::lock_guard<std::mutex> lock(pending_mu_);
+    lines.swap(pending_);
+  }
+  WriteOut(lines);
+}
+
+void JsonLog::FlushLoop() {
+  std::unique_lock<std::mutex> lock(pending_mu_);
+  while (!stopping_) {
+    flush_cv_.wait_for(lock, flush_interval_, [this] { return stopping_; });
+    if (pending_.empty()) continue;
+    lock.unlock();
+    Flush();
+    lock.lock();
+  }
+}
+
+void JsonLog::WriteOut(std::string_view rest) {
   while (!rest.empty()) {
     ssize_t n = ::write(fd_, rest.data(), rest.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      dropped_.fetch_add(1, std::memory_order_relaxed);
+      // The lines not written, a partial one included.
+      size_t lines = 0;
+      for (char c : rest) lines += c == '\n';
+      dropped_.fetch_add(lines, std::memory_order_relaxed);
       return;
     }
     rest.remove_prefix(static_cast<size_t>(n));

@@ -28,6 +28,9 @@ struct ServerConfig {
   ListenAddress admin_listen{"127.0.0.1", 8081};       // admin API (bearer token)
   ListenAddress management_listen{"127.0.0.1", 8082};  // health and /metrics
   int io_threads = 2;
+  // The service log's write interval (JsonLog's flush_interval); 0 writes
+  // each line at once.
+  int64_t log_flush_ms = 20;
   std::string product_name = "Keystorm";
   std::string templates_dir;  // empty: the templates shipped in server/templates
   std::string static_dir;     // empty: server/static
