@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -14,36 +13,12 @@
 namespace keystorm::test {
 namespace {
 
-// A store whose lookups wait until Release(): stalls the pipeline's first
-// batch so that submissions pile up against the bound.
-class StallingStore final : public ForwardingStore {
- public:
-  using ForwardingStore::ForwardingStore;
-  void Release() {
-    std::lock_guard<std::mutex> lock(mu_);
-    released_ = true;
-    cv_.notify_all();
-  }
-  bool stalled() const { return stalled_.load(); }
-  Status MultiLookup(std::span<const ByteView> ids,
-                     std::vector<std::optional<CredentialRecord>>* out) override {
-    stalled_.store(true);
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return released_; });
-    return ForwardingStore::MultiLookup(ids, out);
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool released_ = false;
-  std::atomic<bool> stalled_{false};
-};
-
 TEST(PipelineOverload, RefusesBeyondTheBoundAndLosesNothing) {
   Verifier verifier(TestRelyingParty());
   storage::MemoryCredentialStore memory;
-  StallingStore store(&memory);
+  // Lookups wait until Open(): the first batch stalls, and submissions pile
+  // up against the bound.
+  LookupGateStore store(&memory);
   TestAuthenticator a(-7);
   StoreCredential(&memory, a, 0);
   constexpr size_t kBound = 64;
@@ -80,7 +55,7 @@ TEST(PipelineOverload, RefusesBeyondTheBoundAndLosesNothing) {
   EXPECT_LE(max_in_flight_seen, kBound);
   EXPECT_EQ(accepted + overloaded, kSubmissions);
   EXPECT_EQ(pipeline.stats().refused, static_cast<uint64_t>(overloaded));
-  store.Release();
+  store.Open();
   // Every accepted job completes once the stall ends.
   for (int spins = 0; spins < 10000; ++spins) {
     {

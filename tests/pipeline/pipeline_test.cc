@@ -3,9 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <future>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -76,36 +74,20 @@ TEST(PipelineBatchBound, ZeroMeansTheDefaultAndAGivenBoundIsKept) {
   EXPECT_EQ(given.max_batch(), 8u);
 }
 
-// Holds the first lookup until Release(), so that jobs queue up behind the
-// first batch; records the largest commit (one per batch).
-class FirstLookupGate final : public ForwardingStore {
+// Records the largest commit (one per batch) behind a lookup gate.
+class CommitSizeStore final : public LookupGateStore {
  public:
-  using ForwardingStore::ForwardingStore;
-  void Release() {
-    std::lock_guard<std::mutex> lock(mu_);
-    released_ = true;
-    cv_.notify_all();
-  }
+  using LookupGateStore::LookupGateStore;
   size_t largest_commit() const { return largest_commit_.load(); }
-  Status MultiLookup(std::span<const ByteView> ids,
-                     std::vector<std::optional<CredentialRecord>>* out) override {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return released_; });
-    lock.unlock();
-    return ForwardingStore::MultiLookup(ids, out);
-  }
   Status CommitUpdates(std::span<const CounterUpdate> updates,
                        std::vector<CommitOutcome>* outcomes) override {
     size_t seen = largest_commit_.load();
     while (updates.size() > seen && !largest_commit_.compare_exchange_weak(seen, updates.size())) {
     }
-    return ForwardingStore::CommitUpdates(updates, outcomes);
+    return LookupGateStore::CommitUpdates(updates, outcomes);
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool released_ = false;
   std::atomic<size_t> largest_commit_{0};
 };
 
@@ -115,7 +97,7 @@ TEST(PipelineBatchBound, QueuedJobsRunInBatchesOfTheBound) {
   storage::MemoryCredentialStore inner;
   TestAuthenticator a(-7);
   StoreCredential(&inner, a, 0);
-  FirstLookupGate store(&inner);
+  CommitSizeStore store(&inner);  // the first batch waits at its lookup
   std::string body = MakeAssertionJob(a, 0).response_json;  // counter 0: never a regression
   constexpr int kJobs = 600;
   std::vector<std::future<AssertionOutcome>> outcomes;
@@ -128,7 +110,7 @@ TEST(PipelineBatchBound, QueuedJobsRunInBatchesOfTheBound) {
     job.expected.user_handle = a.user_handle();
     outcomes.push_back(pipeline.SubmitAssertion(std::move(job)));
   }
-  store.Release();  // everything after the first batch is queued by now
+  store.Open();  // everything after the first batch is queued by now
   for (auto& o : outcomes) EXPECT_EQ(o.get().verdict, VerifyError::kOk);
   EXPECT_EQ(pipeline.stats().jobs, static_cast<uint64_t>(kJobs));
   EXPECT_EQ(store.largest_commit(), 256u) << "queued jobs fill a batch to the bound, not past it";

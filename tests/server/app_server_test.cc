@@ -4,11 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <mutex>
 
 #include "app_test_support.h"
 #include "keystorm/cose_key.h"
@@ -409,31 +407,8 @@ TEST_F(ServerAppTest, MetadataReloadIsNotImplementedWithoutMetadata) {
             501);
 }
 
-// A store whose lookups wait until the test opens the gate, so that a
-// ceremony stays in the pipeline.
-class GatedStore final : public ForwardingStore {
- public:
-  using ForwardingStore::ForwardingStore;
-  void Open() {
-    std::lock_guard<std::mutex> lock(mu_);
-    open_ = true;
-    cv_.notify_all();
-  }
-  Status MultiLookup(std::span<const ByteView> ids,
-                     std::vector<std::optional<CredentialRecord>>* out) override {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return open_; });
-    return ForwardingStore::MultiLookup(ids, out);
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool open_ = false;
-};
-
 // A service over a pipeline of capacity one whose store lookups are held
-// (GatedStore), so that one login stays in the pipeline while the test sends
+// (LookupGateStore), so that one login stays in the pipeline while the test sends
 // another.  Users are enrolled through a normal fixture's store first.
 class OverloadTest : public ::testing::Test {
  protected:
@@ -494,7 +469,7 @@ class OverloadTest : public ::testing::Test {
   AppFixture setup_;
   test::TestAuthenticator key_{kEs256, 0};
   Bytes handle_;
-  GatedStore gated_{&setup_.store()};
+  LookupGateStore gated_{&setup_.store()};
   SpendTrackingStore tracked_{&gated_};
   Verifier verifier_{RelyingPartyConfig{.rp_id = test::kRpId, .origins = {test::kOrigin}}};
   policy::PolicyStore policies_{*policy::LoadPolicy(kDefaultPolicyToml, 1, nullptr)};

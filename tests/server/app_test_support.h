@@ -68,6 +68,7 @@ inline Bytes Decode(std::string_view base64url) {
 }
 
 using test::ForwardingStore;
+using test::LookupGateStore;
 
 // Counts challenge spends made without a sync (ConsumeChallengesUnsynced)
 // and the ones a sync has covered since (SyncWrites, or SyncWritesUpTo a

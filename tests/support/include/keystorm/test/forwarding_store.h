@@ -3,8 +3,11 @@
 #ifndef KEYSTORM_TEST_FORWARDING_STORE_H_
 #define KEYSTORM_TEST_FORWARDING_STORE_H_
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -65,6 +68,36 @@ class ForwardingStore : public CredentialStore {
  private:
   CredentialStore* inner_;
 };
+
+// A ForwardingStore whose lookups wait until Open(): it holds a pipeline's
+// batch at its lookup, and so everything queued behind it, until the test
+// has arranged what it wants to see.
+class LookupGateStore : public ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  void Open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  // Whether a lookup has reached the gate.
+  bool held() const { return held_.load(); }
+  Status MultiLookup(std::span<const ByteView> ids,
+                     std::vector<std::optional<CredentialRecord>>* out) override {
+    held_.store(true);
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return open_; });
+    lock.unlock();
+    return ForwardingStore::MultiLookup(ids, out);
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;  // GUARDED_BY(mu_)
+  std::atomic<bool> held_{false};
+};
+
 }  // namespace keystorm::test
 
 #endif  // KEYSTORM_TEST_FORWARDING_STORE_H_
