@@ -8,6 +8,7 @@
 
 #include "keystorm/bench/replay_driver.h"
 #include "keystorm/corpus/corpus_generator.h"
+#include "keystorm/pipeline.h"
 
 namespace keystorm::bench {
 namespace {
@@ -147,9 +148,23 @@ TEST(ReplayDriver, BadOptionsAreRefusedBeforeAnythingIsWritten) {
   EXPECT_EQ(r.error().code(), Status::Code::kInvalidArgument);
   EXPECT_FALSE(std::filesystem::exists(o.db_dir));
   o.duration_s = 0;
-  o.batch = 0;
+  o.rate = -1;
   EXPECT_EQ(RunReplay(c, o).error().code(), Status::Code::kInvalidArgument);
   EXPECT_FALSE(std::filesystem::exists(o.db_dir));
+}
+
+// --batch 0 is the pipeline's default bound, and the report says which.
+TEST(ReplayDriver, BatchZeroIsThePipelinesDefaultBound) {
+  corpus::ReplayCorpus c = FaultyCorpus(39);
+  ReplayOptions o = QuickOptions();
+  o.batch = 0;
+  o.threads = 2;
+  Result<ReplayResult> r = RunReplay(c, o);
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->max_batch, DefaultMaxBatch(2));
+  EXPECT_TRUE(r->mismatches.empty());
+  EXPECT_GT(r->pipeline_batches, 0u);
+  EXPECT_LE(r->pipeline_jobs, r->logins);
 }
 
 TEST(ReplayDriver, LimitReplaysTheFirstLoginsOnly) {

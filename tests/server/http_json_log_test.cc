@@ -156,11 +156,41 @@ TEST_F(BufferedJsonLogTest, AnErrorIsWrittenAtOnceWithWhatCameBefore) {
   EXPECT_LT(all.find("\"before\""), all.find("\"failure\""));
 }
 
-TEST_F(BufferedJsonLogTest, AFullBufferIsWrittenWithoutWaiting) {
+TEST_F(BufferedJsonLogTest, AFullBufferIsWrittenWithoutWaitingForTheInterval) {
   JsonLog log(fds_[1], LogLevel::kInfo, FixedTime, kNever);
   std::string payload(1000, 'x');
   for (int i = 0; i < 80; ++i) log.Info("big", {{"p", payload}});  // about 80 KiB
-  EXPECT_GT(Lines(Available()), 0) << "64 KiB waiting must be written without a flush";
+  std::string all;
+  for (int i = 0; i < 2000 && all.empty(); ++i) {  // up to 2 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    all = Available();
+  }
+  EXPECT_GT(Lines(all), 0) << "64 KiB waiting must be written without a flush";
+}
+
+TEST(BufferedJsonLogStall, AStalledSinkNeitherBlocksTheLoggerNorGrowsWithoutBound) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  fcntl(fds[1], F_SETPIPE_SZ, 4096);  // nobody reads: the first write fills it
+  std::thread drainer;
+  {
+    JsonLog log(fds[1], LogLevel::kInfo, FixedTime, std::chrono::milliseconds(1));
+    std::string payload(1000, 'x');
+    // 20,000 lines of about 1 KiB: more than the 16 MiB the logger holds.
+    // Without the bound this would grow; with a logging thread that writes
+    // for itself it would hang here.
+    for (int i = 0; i < 20000; ++i) log.Info("stuck", {{"p", payload}});
+    EXPECT_GT(log.dropped_lines(), 0u);
+    // Let the flusher finish, so that the destructor can.
+    drainer = std::thread([&] {
+      char buffer[65536];
+      while (::read(fds[0], buffer, sizeof(buffer)) > 0) {
+      }
+    });
+  }
+  ::close(fds[1]);  // the drainer sees end of file
+  drainer.join();
+  ::close(fds[0]);
 }
 
 TEST_F(BufferedJsonLogTest, TheFlusherWritesWithinItsInterval) {

@@ -93,15 +93,27 @@ void JsonLog::Log(LogLevel level, std::string_view event, std::initializer_list<
     WriteOut(line);
     return;
   }
-  bool flush_now;
+  bool full;
   {
     std::lock_guard<std::mutex> lock(pending_mu_);
+    if (pending_.size() + line.size() > kMaxPendingBytes) {
+      // The sink has not taken a write for a while (a stalled journald, a
+      // full pipe): drop rather than grow without bound or block a login.
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
     pending_ += line;
-    // An error is written before Log returns: it may be the last line
-    // before the process dies.
-    flush_now = pending_.size() >= kFlushBytes || level == LogLevel::kError;
+    full = pending_.size() >= kFlushBytes;
   }
-  if (flush_now) Flush();
+  if (level == LogLevel::kError) {
+    // Written before Log returns: it may be the last line before the
+    // process dies.
+    Flush();
+  } else if (full) {
+    // The flusher writes it: a logging thread never waits for a write(2)
+    // it did not ask for, so a stalled sink cannot stall logins.
+    flush_cv_.notify_one();
+  }
 }
 
 void JsonLog::Flush() {
@@ -117,7 +129,8 @@ void JsonLog::Flush() {
 void JsonLog::FlushLoop() {
   std::unique_lock<std::mutex> lock(pending_mu_);
   while (!stopping_) {
-    flush_cv_.wait_for(lock, flush_interval_, [this] { return stopping_; });
+    flush_cv_.wait_for(lock, flush_interval_,
+                       [this] { return stopping_ || pending_.size() >= kFlushBytes; });
     if (pending_.empty()) continue;
     lock.unlock();
     Flush();

@@ -10,8 +10,10 @@
 //     under a mutex, before Log returns;
 //   - buffered (flush_interval > 0): lines collect in memory and a
 //     background thread writes them every flush_interval, or at once when
-//     64 KiB are waiting, when an error line is logged, on Flush() and in
-//     the destructor.  A login storm logs a line per request; one write(2)
+//     64 KiB are waiting; the logging thread itself writes only for an
+//     error line, Flush() and the destructor.  A sink that stops taking
+//     writes therefore never blocks a logging thread: past 16 MiB waiting,
+//     new lines are dropped and counted.  A login storm logs a line per request; one write(2)
 //     per line was a syscall per login on the server's critical cores.  The
 //     price: a crash (not a clean stop) loses at most flush_interval of
 //     lines (docs/decisions.md, "The service log is written in batches").
@@ -110,6 +112,7 @@ class JsonLog {
 
  private:
   static constexpr size_t kFlushBytes = 64 * 1024;
+  static constexpr size_t kMaxPendingBytes = 16 * 1024 * 1024;
 
   // Writes `text` (whole lines) to fd_, counting the lines it could not.
   // Called with io_mu_ held.
