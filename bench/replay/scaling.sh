@@ -28,6 +28,14 @@ http_cores=${HTTP_CORES:-"1 2 4"}
 per_thread=${LOGINS_PER_THREAD:-25000}
 connections=${CONNECTIONS:-512}
 max_threads=$(printf '%s\n' $threads $http_cores | sort -n | tail -1)
+# A run on fewer cores than its label says would be mislabeled: refuse.
+for n in $threads; do
+  [ "$n" -le "$cores" ] || { echo "scaling.sh: $n threads, only $cores usable cores" >&2; exit 2; }
+done
+for k in $http_cores; do
+  [ $((k + 2)) -le "$cores" ] ||
+    { echo "scaling.sh: HTTP on $k cores needs $((k + 2)) (two for the load generator), $cores usable" >&2; exit 2; }
+done
 mkdir -p "$out"
 corpus=$out/es256_storm.ksr
 # The corpus of bench/report/measure.sh (synced passkeys, 0.2% of each fault

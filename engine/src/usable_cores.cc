@@ -64,6 +64,9 @@ int CgroupV2CoreLimit(std::string_view proc_self_cgroup, const std::string& cgro
     }
   }
   if (!found || path.empty() || path.front() != '/') return 0;
+  // A cgroup outside the process's cgroup namespace shows as "/../..":
+  // its ancestors are not under the mount, so nothing there applies.
+  if (path.find("/..") != std::string_view::npos) return 0;
   int limit = 0;
   // From the process's own cgroup up to the root: each level's cpu.max caps
   // everything below it.  The root cgroup has no cpu.max; a missing file is

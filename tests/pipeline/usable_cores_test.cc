@@ -71,6 +71,13 @@ TEST_F(CgroupTree, NoV2LineOrNoFilesIsNoLimit) {
   EXPECT_EQ(CgroupV2CoreLimit("", root_.string()), 0);
 }
 
+TEST_F(CgroupTree, ACgroupOutsideTheNamespaceIsNotReadFromTheMount) {
+  // "/../.." names a cgroup above the namespace's root: the mount's files
+  // are not its ancestors.
+  WriteCpuMax(".", "100000 100000\n");
+  EXPECT_EQ(CgroupV2CoreLimit("0::/../../system.slice/x.service\n", root_.string()), 0);
+}
+
 // Runs `body` on a thread whose affinity mask is the first CPU it may use.
 void OnOneCore(const std::function<void()>& body) {
   std::thread t([&] {

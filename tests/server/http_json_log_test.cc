@@ -109,15 +109,26 @@ class BufferedJsonLogTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_EQ(::pipe(fds_), 0);
     ASSERT_EQ(fcntl(fds_[0], F_SETFL, O_NONBLOCK), 0);
-    // Room for every test's lines, so that a writer never blocks on a
-    // reader that is the same thread.
-    ASSERT_GE(fcntl(fds_[1], F_SETPIPE_SZ, 1 << 20), 1 << 20);
+    // Room for the lines a test writes from its own thread (Flush, the
+    // destructor) without reading in between; best effort (the default
+    // 64 KiB is enough for them).
+    fcntl(fds_[1], F_SETPIPE_SZ, 1 << 20);
   }
   void TearDown() override {
     ::close(fds_[0]);
     if (fds_[1] >= 0) ::close(fds_[1]);
   }
-  // What the pipe holds now (nothing written yet reads as "").
+  // What the pipe holds now (nothing written yet reads as "").  Up to
+  // two seconds for at least one line when `wait`: the flusher writes on
+  // its own thread.
+  std::string Available(bool wait) {
+    std::string all = Available();
+    for (int i = 0; wait && i < 2000 && all.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      all = Available();
+    }
+    return all;
+  }
   std::string Available() {
     std::string all;
     char buffer[65536];
@@ -151,21 +162,26 @@ TEST_F(BufferedJsonLogTest, AnErrorIsWrittenAtOnceWithWhatCameBefore) {
   JsonLog log(fds_[1], LogLevel::kInfo, FixedTime, kNever);
   log.Info("before");
   log.Error("failure");
-  std::string all = Available();
+  std::string all = Available(/*wait=*/true);  // not an hour: at once
   EXPECT_EQ(Lines(all), 2);
   EXPECT_LT(all.find("\"before\""), all.find("\"failure\""));
+}
+
+TEST(BufferedJsonLogDrops, AFailedWriteCountsEveryLineItHeld) {
+  JsonLog log(-1, LogLevel::kInfo, FixedTime, std::chrono::hours(1));  // not a descriptor
+  log.Info("one");
+  log.Info("two");
+  log.Warn("three");
+  EXPECT_EQ(log.dropped_lines(), 0u) << "nothing was written yet";
+  log.Flush();
+  EXPECT_EQ(log.dropped_lines(), 3u);
 }
 
 TEST_F(BufferedJsonLogTest, AFullBufferIsWrittenWithoutWaitingForTheInterval) {
   JsonLog log(fds_[1], LogLevel::kInfo, FixedTime, kNever);
   std::string payload(1000, 'x');
   for (int i = 0; i < 80; ++i) log.Info("big", {{"p", payload}});  // about 80 KiB
-  std::string all;
-  for (int i = 0; i < 2000 && all.empty(); ++i) {  // up to 2 s
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    all = Available();
-  }
-  EXPECT_GT(Lines(all), 0) << "64 KiB waiting must be written without a flush";
+  EXPECT_GT(Lines(Available(/*wait=*/true)), 0) << "64 KiB waiting must be written without a flush";
 }
 
 TEST(BufferedJsonLogStall, AStalledSinkNeitherBlocksTheLoggerNorGrowsWithoutBound) {
@@ -176,10 +192,14 @@ TEST(BufferedJsonLogStall, AStalledSinkNeitherBlocksTheLoggerNorGrowsWithoutBoun
   {
     JsonLog log(fds[1], LogLevel::kInfo, FixedTime, std::chrono::milliseconds(1));
     std::string payload(1000, 'x');
-    // 20,000 lines of about 1 KiB: more than the 16 MiB the logger holds.
-    // Without the bound this would grow; with a logging thread that writes
-    // for itself it would hang here.
-    for (int i = 0; i < 20000; ++i) log.Info("stuck", {{"p", payload}});
+    // 50,000 lines of about 1 KiB, three times the 16 MiB the logger holds,
+    // and error lines among them.  Without the bound this would grow; with
+    // a logging thread that writes for itself (for a full buffer or an
+    // error) it would hang here.
+    for (int i = 0; i < 50000; ++i) {
+      if (i % 10000 == 0) log.Error("stuck", {{"i", i}});
+      log.Info("stuck", {{"p", payload}});
+    }
     EXPECT_GT(log.dropped_lines(), 0u);
     // Let the flusher finish, so that the destructor can.
     drainer = std::thread([&] {
@@ -196,12 +216,7 @@ TEST(BufferedJsonLogStall, AStalledSinkNeitherBlocksTheLoggerNorGrowsWithoutBoun
 TEST_F(BufferedJsonLogTest, TheFlusherWritesWithinItsInterval) {
   JsonLog log(fds_[1], LogLevel::kInfo, FixedTime, std::chrono::milliseconds(5));
   log.Info("soon");
-  std::string all;
-  for (int i = 0; i < 2000 && all.empty(); ++i) {  // up to 2 s; expected within 5 ms
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    all = Available();
-  }
-  EXPECT_NE(all.find("\"soon\""), std::string::npos);
+  EXPECT_NE(Available(/*wait=*/true).find("\"soon\""), std::string::npos);
 }
 
 TEST_F(BufferedJsonLogTest, TheDestructorWritesTheRest) {

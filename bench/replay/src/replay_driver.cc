@@ -280,7 +280,8 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
     expected_challenges[i] = Base64UrlEncode(corpus.logins[i].challenge);
   }
   // Each challenge's expiry, as the server seals it: issued at its login's
-  // place on the storm's timeline, plus an hour.  Expiry leads the ledger's
+  // place on the corpus's timeline (unscaled: only the order matters), plus
+  // an hour.  Expiry leads the ledger's
   // key, so the spends reach the memtable nearly in key order, as the
   // server's do; one fixed expiry for every challenge put them at random
   // places in it, which cost more than the server pays.  A replayed

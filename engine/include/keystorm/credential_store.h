@@ -1,5 +1,6 @@
 // The credential store as the engine sees it: a batched interface, so that
-// a pipeline batch costs one lookup and one commit, not one per login.
+// a pipeline batch costs one lookup per chunk and one commit, not one of
+// each per login.
 //
 // The engine never sees RocksDB.  Implementations: MemoryCredentialStore
 // (tests, benchmarks) and the RocksDB store in storage/; an integrator may

@@ -205,7 +205,12 @@ class Pipeline::Impl {
           [&](const tbb::blocked_range<size_t>& r) {
             WorkerScratch& scratch = scratch_.local();
             for (size_t i = r.begin(); i != r.end(); ++i) ParseAndPrecheck(slots[i], &scratch.json);
-            LookupCredentials(slots, r.begin(), r.end(), &scratch.lookup);
+            // Isolated: an embedder's store may run TBB work inside
+            // MultiLookup, and a thread waiting there must not steal
+            // another chunk of this pass, which would reuse this worker's
+            // scratch under the lookup in flight.
+            tbb::this_task_arena::isolate(
+                [&] { LookupCredentials(slots, r.begin(), r.end(), &scratch.lookup); });
             for (size_t i = r.begin(); i != r.end(); ++i) FinishAssertion(slots[i]);
           },
           tbb::simple_partitioner());

@@ -59,9 +59,10 @@ std::string DefaultFolder(const char* name) {
 }
 
 // One JSON line per finished API request (the service log).  Failures are
-// warnings: a refused login is not a fault of the service.
+// warnings: a refused login is not a fault of the service, and neither is
+// a 503 that sheds load (it is the overload protection working).
 void LogEvent(JsonLog& log, const RequestEvent& event) {
-  const LogLevel level = event.status >= 500 ? LogLevel::kError
+  const LogLevel level = event.status >= 500 && event.status != 503 ? LogLevel::kError
                          : event.outcome == "ok" ? LogLevel::kInfo
                                                  : LogLevel::kWarn;
   if (event.outcome == "ok" || event.status < 400) {

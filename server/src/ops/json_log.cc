@@ -45,7 +45,7 @@ JsonLog::JsonLog(int fd, LogLevel min_level, Clock clock,
                  std::chrono::milliseconds flush_interval)
     : fd_(fd), min_level_(min_level), clock_(std::move(clock)), flush_interval_(flush_interval) {
   if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
-  if (flush_interval_.count() > 0) flusher_ = std::thread([this] { FlushLoop(); });
+  if (buffered()) flusher_ = std::thread([this] { FlushLoop(); });
 }
 
 JsonLog::~JsonLog() {
@@ -88,12 +88,12 @@ std::string JsonLog::Format(LogLevel level, std::string_view event,
 void JsonLog::Log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields) {
   if (!Enabled(level)) return;
   std::string line = Format(level, event, fields);
-  if (flush_interval_.count() == 0) {
+  if (!buffered()) {
     std::lock_guard<std::mutex> io(io_mu_);
     WriteOut(line);
     return;
   }
-  bool full;
+  bool wake;
   {
     std::lock_guard<std::mutex> lock(pending_mu_);
     if (pending_.size() + line.size() > kMaxPendingBytes) {
@@ -103,17 +103,15 @@ void JsonLog::Log(LogLevel level, std::string_view event, std::initializer_list<
       return;
     }
     pending_ += line;
-    full = pending_.size() >= kFlushBytes;
+    // An error may be the last line before the process dies: the flusher
+    // writes it now rather than at the end of its interval.
+    if (level == LogLevel::kError) urgent_ = true;
+    wake = urgent_ || pending_.size() >= kFlushBytes;
   }
-  if (level == LogLevel::kError) {
-    // Written before Log returns: it may be the last line before the
-    // process dies.
-    Flush();
-  } else if (full) {
-    // The flusher writes it: a logging thread never waits for a write(2)
-    // it did not ask for, so a stalled sink cannot stall logins.
-    flush_cv_.notify_one();
-  }
+  // The flusher writes, never this thread: a logging thread does not wait
+  // for a write(2), so a stalled sink cannot stall a login (an error line
+  // included: under overload every 503 is one).
+  if (wake) flush_cv_.notify_one();
 }
 
 void JsonLog::Flush() {
@@ -129,8 +127,10 @@ void JsonLog::Flush() {
 void JsonLog::FlushLoop() {
   std::unique_lock<std::mutex> lock(pending_mu_);
   while (!stopping_) {
-    flush_cv_.wait_for(lock, flush_interval_,
-                       [this] { return stopping_ || pending_.size() >= kFlushBytes; });
+    flush_cv_.wait_for(lock, flush_interval_, [this] {
+      return stopping_ || urgent_ || pending_.size() >= kFlushBytes;
+    });
+    urgent_ = false;
     if (pending_.empty()) continue;
     lock.unlock();
     Flush();

@@ -9,10 +9,10 @@
 //   - unbuffered (flush_interval 0, the default): one write(2) per line,
 //     under a mutex, before Log returns;
 //   - buffered (flush_interval > 0): lines collect in memory and a
-//     background thread writes them every flush_interval, or at once when
-//     64 KiB are waiting; the logging thread itself writes only for an
-//     error line, Flush() and the destructor.  A sink that stops taking
-//     writes therefore never blocks a logging thread: past 16 MiB waiting,
+//     background thread writes them every flush_interval, and at once when
+//     an error line is logged or 64 KiB are waiting.  Log never writes
+//     itself (only Flush() and the destructor do), so a sink that stops
+//     taking writes never blocks a logging thread: past 16 MiB waiting,
 //     new lines are dropped and counted.  A login storm logs a line per request; one write(2)
 //     per line was a syscall per login on the server's critical cores.  The
 //     price: a crash (not a clean stop) loses at most flush_interval of
@@ -77,8 +77,8 @@ class JsonLog {
 
   // `fd` is not owned and must stay open as long as the logger.  Lines below
   // `min_level` are skipped.  `clock` is for tests; the default is the
-  // system clock.  `flush_interval` 0 writes each line at once; above 0 the
-  // lines are buffered (see the top of this file).
+  // system clock.  `flush_interval` 0 (or less) writes each line at once;
+  // above 0 the lines are buffered (see the top of this file).
   explicit JsonLog(int fd, LogLevel min_level = LogLevel::kInfo, Clock clock = nullptr,
                    std::chrono::milliseconds flush_interval = std::chrono::milliseconds(0));
   ~JsonLog();  // writes what is buffered
@@ -118,6 +118,7 @@ class JsonLog {
   // Called with io_mu_ held.
   void WriteOut(std::string_view text);
   void FlushLoop();
+  bool buffered() const { return flush_interval_.count() > 0; }
 
   const int fd_;
   const LogLevel min_level_;
@@ -131,6 +132,7 @@ class JsonLog {
   std::mutex pending_mu_;
   std::string pending_;  // GUARDED_BY(pending_mu_)
   bool stopping_ = false;  // GUARDED_BY(pending_mu_)
+  bool urgent_ = false;    // GUARDED_BY(pending_mu_): an error line waits
   std::condition_variable flush_cv_;
   std::atomic<uint64_t> dropped_{0};
   std::thread flusher_;  // buffered only; last, so it starts after the rest

@@ -69,7 +69,7 @@ struct ServerConfig {
   std::string metadata_root_file;  // PEM
 
   // [pipeline]
-  int pipeline_workers = 0;  // 0: hardware concurrency
+  int pipeline_workers = 0;  // 0: UsableCores()
   int64_t pipeline_max_batch = 0;
   int64_t pipeline_max_in_flight = 16384;
   int64_t pipeline_linger_us = 0;

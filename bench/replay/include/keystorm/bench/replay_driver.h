@@ -38,7 +38,7 @@ enum class ReplayStore : uint8_t { kMemory, kRocksDb };
 struct ReplayOptions {
   ReplayStore store = ReplayStore::kMemory;
   std::string db_dir;          // RocksDB: a directory that is absent or empty
-  int threads = 0;             // pipeline workers; 0: hardware concurrency
+  int threads = 0;             // pipeline workers; 0: UsableCores()
   double duration_s = 0;       // stop releasing logins after this much timeline; 0: all
   size_t limit = 0;            // the first `limit` logins only; 0: all
   double rate = 0;             // the storm's peak, logins/s; 0: as fast as possible
