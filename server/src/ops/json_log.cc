@@ -108,9 +108,9 @@ void JsonLog::Log(LogLevel level, std::string_view event, std::initializer_list<
     if (level == LogLevel::kError) urgent_ = true;
     wake = urgent_ || pending_.size() >= kFlushBytes;
   }
-  // The flusher writes, never this thread: a logging thread does not wait
-  // for a write(2), so a stalled sink cannot stall a login (an error line
-  // included: under overload every 503 is one).
+  // The flusher writes, never this thread, an error line included: a
+  // logging thread does not wait for a write(2), so a stalled sink cannot
+  // stall a login.
   if (wake) flush_cv_.notify_one();
 }
 
