@@ -39,7 +39,7 @@ void BM_Pipeline(benchmark::State& state, const std::string& workload) {
 }
 
 void Register() {
-  int max = UsableCores();
+  int max = keystorm::UsableCores();
   for (const char* w : {"es256", "eddsa", "rs256", "mix"}) {
     auto* b = benchmark::RegisterBenchmark((std::string("BM_Pipeline/") + w).c_str(),
                                            [w](benchmark::State& s) { BM_Pipeline(s, w); });
