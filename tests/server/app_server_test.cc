@@ -59,6 +59,24 @@ class ServerAppTest : public ::testing::Test {
   ServerConfig config_;
 };
 
+// The service log's levels: a refusal is not a fault of the service, and
+// neither is a 503 that sheds load; only other 5xx answers are errors.
+TEST(RequestLogLevelTest, RefusalsAndSheddingAreWarningsFailuresAreErrors) {
+  auto level = [](int status, std::string_view outcome) {
+    RequestEvent event;
+    event.status = status;
+    event.outcome = outcome;
+    return RequestLogLevel(event);
+  };
+  EXPECT_EQ(level(200, "ok"), LogLevel::kInfo);
+  EXPECT_EQ(level(200, "register"), LogLevel::kInfo) << "a login/start decision";
+  EXPECT_EQ(level(401, "sign_count_regression"), LogLevel::kWarn);
+  EXPECT_EQ(level(429, "rate_limited"), LogLevel::kWarn);
+  EXPECT_EQ(level(503, "overloaded"), LogLevel::kWarn);
+  EXPECT_EQ(level(500, "internal_error"), LogLevel::kError);
+  EXPECT_EQ(level(504, "timeout"), LogLevel::kError);
+}
+
 TEST_F(ServerAppTest, CreatesItsDataAndServesEveryListener) {
   auto app = ServerApp::Create(config_, nullptr);
   ASSERT_TRUE(app.has_value()) << app.error().ToString();

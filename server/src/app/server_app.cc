@@ -58,15 +58,12 @@ std::string DefaultFolder(const char* name) {
 #endif
 }
 
-// One JSON line per finished API request (the service log).  Failures are
-// warnings: a refused login is not a fault of the service, and neither is
-// a 503 that sheds load (it is the overload protection working).
+// One JSON line per finished API request (the service log), at
+// RequestLogLevel; a refusal or failure also carries its detail.
 void LogEvent(JsonLog& log, const RequestEvent& event) {
-  const LogLevel level = event.status >= 500 && event.status != 503 ? LogLevel::kError
-                         : event.outcome == "ok" ? LogLevel::kInfo
-                                                 : LogLevel::kWarn;
-  if (event.outcome == "ok" || event.status < 400) {
-    log.Log(LogLevel::kInfo, "request",
+  const LogLevel level = RequestLogLevel(event);
+  if (level == LogLevel::kInfo) {
+    log.Log(level, "request",
             {{"route", event.route}, {"status", event.status}, {"outcome", event.outcome},
              {"user", event.user}, {"client", event.client_address}, {"seconds", event.seconds}});
     return;
@@ -87,6 +84,11 @@ HttpResponse TextResponse(int status, std::string body, std::string content_type
 }
 
 }  // namespace
+
+LogLevel RequestLogLevel(const RequestEvent& event) {
+  if (event.status >= 500 && event.status != 503) return LogLevel::kError;
+  return event.outcome == "ok" || event.status < 400 ? LogLevel::kInfo : LogLevel::kWarn;
+}
 
 class ServerApp::Impl {
  public:

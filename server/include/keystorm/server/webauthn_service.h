@@ -39,6 +39,7 @@
 #include "keystorm/pipeline.h"
 #include "keystorm/policy/policy_store.h"
 #include "keystorm/server/http.h"
+#include "keystorm/server/json_log.h"
 #include "keystorm/storage/challenge_sealer.h"
 #include "keystorm/trust_store.h"
 #include "keystorm/user_directory.h"
@@ -59,6 +60,11 @@ struct RequestEvent {
   double seconds = 0;
 };
 using EventSink = std::function<void(const RequestEvent&)>;
+
+// The service log's level for a finished request: info when it succeeded,
+// warn when it was refused (a bad response, a limit, a 503 that sheds load
+// or a shutdown: none is a fault of the service), error for any other 5xx.
+LogLevel RequestLogLevel(const RequestEvent& event);
 
 // Token-bucket admission for the options and verify endpoints: 0 admits the
 // request, otherwise the seconds the client should wait.  `user` is empty
