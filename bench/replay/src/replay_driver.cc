@@ -281,12 +281,11 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
   }
   // Each challenge's expiry, as the server seals it: issued at its login's
   // place on the corpus's timeline (unscaled: only the order matters), plus
-  // an hour.  Expiry leads the ledger's
-  // key, so the spends reach the memtable nearly in key order, as the
-  // server's do; one fixed expiry for every challenge put them at random
-  // places in it, which cost more than the server pays.  A replayed
-  // challenge is spent with its first use's expiry: it is the same sealed
-  // challenge, and so the same ledger key.
+  // an hour.  Expiry leads the ledger's key, so the spends reach the
+  // memtable nearly in key order, as the server's do; one fixed expiry for
+  // every challenge put them at random places in it, which cost more than
+  // the server pays.  A replayed challenge is spent with its first use's
+  // expiry: it is the same sealed challenge, and so the same ledger key.
   const int64_t issued_base_ms = UnixMs() + 3600 * 1000;
   std::vector<int64_t> expiries(n);
   {
@@ -405,9 +404,13 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
     challenger.join();
     // Every job is submitted; once none is in flight the batch count is
     // final (the pipeline counts a batch before it completes its jobs).
-    while (pipeline.stats().in_flight > 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    result.pipeline_jobs = pipeline.stats().jobs;
-    result.pipeline_batches = pipeline.stats().batches;
+    PipelineStats drained = pipeline.stats();
+    while (drained.in_flight > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      drained = pipeline.stats();
+    }
+    result.pipeline_jobs = drained.jobs;
+    result.pipeline_batches = drained.batches;
   }  // the pipeline drains: every callback has run
   getrusage(RUSAGE_SELF, &usage_after);
 

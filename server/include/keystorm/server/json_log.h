@@ -13,11 +13,11 @@
 //     an error line is logged or 64 KiB are waiting.  Log never writes
 //     itself (only Flush() and the destructor do), so a sink that stops
 //     taking writes never blocks a logging thread: past 16 MiB waiting,
-//     new lines are dropped and counted.  A login storm logs a line per request; one write(2)
-//     per line was a syscall per login on the server's critical cores.  The
-//     price: a crash (not a clean stop) loses at most flush_interval of
-//     lines (docs/decisions.md, "The service log is written in batches").
-//     Lines keep their order.
+//     new lines are dropped and counted.  A login storm logs a line per
+//     request, and one write(2) per line was a syscall per login on the
+//     server's critical cores.  The price: a crash (not a clean stop)
+//     loses at most flush_interval of lines (docs/decisions.md, "The
+//     service log is written in batches").  Lines keep their order.
 //
 // A failed write does not throw and does not block the caller: its lines
 // are dropped and counted (dropped_lines()), since a full disk must not stop
@@ -126,8 +126,8 @@ class JsonLog {
   const std::chrono::milliseconds flush_interval_;
   // Order: io_mu_ before pending_mu_.  A flush holds io_mu_ from taking the
   // pending lines until they are written, so two flushes cannot reorder
-  // lines; Log holds only pending_mu_, so it never waits for a write(2)
-  // unless it has to flush itself.
+  // lines; a buffered Log holds only pending_mu_, so it never waits for a
+  // write(2).
   std::mutex io_mu_;
   std::mutex pending_mu_;
   std::string pending_;  // GUARDED_BY(pending_mu_)
