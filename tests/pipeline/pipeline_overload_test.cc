@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -67,6 +68,37 @@ TEST(PipelineOverload, RefusesBeyondTheBoundAndLosesNothing) {
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ(completed.size(), static_cast<size_t>(accepted)) << "lost completions";
   for (int i : completed) EXPECT_EQ(completed.count(i), 1u) << "job " << i << " completed twice";
+}
+
+// A job's place is free by the time its callback runs: whoever the callback
+// answers may submit again at once, even with the pipeline at its bound.
+TEST(PipelineOverload, AJobsPlaceIsFreeWhenItsCallbackRuns) {
+  Verifier verifier(TestRelyingParty());
+  storage::MemoryCredentialStore store;
+  TestAuthenticator a(-7);
+  StoreCredential(&store, a, 0);
+  Pipeline pipeline(&verifier, &store, PipelineOptions{.workers = 1, .max_in_flight = 1});
+  auto job = [&] { return MakeAssertionJob(a, 0); };  // counter 0: never a regression
+  std::promise<VerifyError> second_done;
+  size_t in_flight_in_callback = 99;
+  Status resubmitted = Status::Internal("not called");
+  std::promise<void> first_done;
+  ASSERT_TRUE(pipeline
+                  .SubmitAssertion(job(),
+                                   [&](AssertionOutcome&&) {
+                                     in_flight_in_callback = pipeline.stats().in_flight;
+                                     resubmitted = pipeline.SubmitAssertion(
+                                         job(), [&](AssertionOutcome&& out) {
+                                           second_done.set_value(out.verdict);
+                                         });
+                                     first_done.set_value();
+                                   })
+                  .ok());
+  first_done.get_future().get();
+  EXPECT_EQ(in_flight_in_callback, 0u);
+  ASSERT_TRUE(resubmitted.ok()) << resubmitted.ToString();
+  EXPECT_EQ(second_done.get_future().get(), VerifyError::kOk);
+  EXPECT_EQ(pipeline.stats().refused, 0u);
 }
 
 TEST(PipelineOverload, ShutdownCompletesEveryAcceptedJob) {

@@ -24,7 +24,9 @@
 //   - Submit*: any thread, no mutex: an atomic in-flight count (the bound)
 //     and a lock-free ring of fixed capacity.  When max_in_flight jobs are
 //     in flight Submit refuses at once with Status::Overloaded; nothing
-//     queues without bound, so memory is bounded under any load.
+//     queues without bound, so memory is bounded under any load.  A job's
+//     place is given back just before its callback runs, so whoever the
+//     callback answers finds room for a next job.
 //   - One dispatcher thread owns batch formation; it runs stages 1-3 inside
 //     a tbb::task_arena of `workers` threads and takes part in the parallel
 //     stages itself.  One committer thread runs stages 4-5.  They work on two
@@ -112,7 +114,7 @@ struct KEYSTORM_EXPORT PipelineStats {
   uint64_t jobs = 0;
   uint64_t batches = 0;
   uint64_t refused = 0;    // Submit answered Overloaded
-  size_t in_flight = 0;
+  size_t in_flight = 0;    // jobs submitted whose callback has not yet begun
 };
 
 class KEYSTORM_EXPORT Pipeline {

@@ -104,14 +104,16 @@ class Pipeline::Impl {
 
   Status Submit(std::unique_ptr<Job>& job) {
     // Count first, then check for shutdown: the dispatcher exits only when
-    // stopping and nothing is counted, so an accepted job is never lost.
-    size_t in_flight = in_flight_.fetch_add(1) + 1;
+    // stopping and nothing is unfinished, so an accepted job is never lost.
+    unfinished_.fetch_add(1);
     if (stopping_.load()) {
-      in_flight_.fetch_sub(1);
+      unfinished_.fetch_sub(1);
       return Status::Unavailable("pipeline is shutting down");
     }
+    size_t in_flight = in_flight_.fetch_add(1) + 1;
     if (in_flight > options_.max_in_flight || !queue_.TryPush(job)) {
       in_flight_.fetch_sub(1);
+      unfinished_.fetch_sub(1);
       refused_.fetch_add(1, std::memory_order_relaxed);
       return Status::Overloaded("verification pipeline is full");
     }
@@ -150,7 +152,7 @@ class Pipeline::Impl {
         sleeping_.exchange(false, std::memory_order_acq_rel);
         return true;
       }
-      if (stopping_.load() && in_flight_.load() == 0) return false;
+      if (stopping_.load() && unfinished_.load() == 0) return false;
       // The timeout only guards against a missed wake-up; Submit wakes us.
       sleep_cv_.wait_for(lock, std::chrono::milliseconds(50));
       sleeping_.exchange(false, std::memory_order_acq_rel);
@@ -260,9 +262,9 @@ class Pipeline::Impl {
         pending_ = nullptr;
       }
       commit_cv_.notify_all();
-      // Last: the dispatcher stops only when nothing is in flight, and the
+      // Last: the dispatcher stops only when nothing is unfinished, and the
       // destructor then tears down what the callbacks above used.
-      in_flight_.fetch_sub(n);
+      unfinished_.fetch_sub(n);
       if (stopping_.load()) Wake();  // a stopping dispatcher waits for this
     }
   }
@@ -424,6 +426,12 @@ class Pipeline::Impl {
   }
 
   void Complete(Slot& s) {
+    // The job's place is given back before its callback runs: a submitter
+    // that has its answer finds room for the next job.  Given back after
+    // the batch's callbacks (as until 2026-11-28), a caller bounding itself
+    // at max_in_flight, as the server does, could be let in by its own
+    // bound and refused here, after it had spent the login's challenge.
+    in_flight_.fetch_sub(1, std::memory_order_acq_rel);
     if (s.job->kind == Job::Kind::kAssertion) {
       AssertionOutcome out;
       out.status = std::move(s.status);
@@ -455,7 +463,12 @@ class Pipeline::Impl {
   pipeline::MpmcQueue<std::unique_ptr<Job>> queue_;
   pipeline::KeyCache key_cache_;
 
+  // Places taken under max_in_flight: from Submit until just before the
+  // job's callback.
   std::atomic<size_t> in_flight_{0};
+  // Accepted jobs whose callback has not yet returned: shutdown waits for
+  // them.
+  std::atomic<size_t> unfinished_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> sleeping_{false};
   std::mutex sleep_mu_;

@@ -102,16 +102,37 @@ class WebAuthnService::Impl {
   WebAuthnServiceOptions options_;
   WebAuthnServiceDeps deps_;
 
+  // A place under max_verifications_in_flight.  Given back by Finish just
+  // before the answer, so that a client that has its answer finds room for
+  // its next request (given back when the last copy of the context went,
+  // as until 2026-11-28, a client's immediate retry could meet a 503), or
+  // when the last copy goes if no answer was given.
+  class VerificationSlot {
+   public:
+    explicit VerificationSlot(std::atomic<size_t>* count) : count_(count) {}
+    ~VerificationSlot() { Release(); }
+    VerificationSlot(const VerificationSlot&) = delete;
+    VerificationSlot& operator=(const VerificationSlot&) = delete;
+    void Release() {
+      if (!released_.exchange(true, std::memory_order_acq_rel)) {
+        count_->fetch_sub(1, std::memory_order_acq_rel);
+      }
+    }
+
+   private:
+    std::atomic<size_t>* count_;
+    std::atomic<bool> released_{false};
+  };
+
   // Everything one request needs to report itself when it ends.
   struct Context {
     std::string route;
     std::string user;
     std::string client_address;
     Clock::time_point start = Clock::now();
-    // A verify request's place under max_verifications_in_flight: held by
-    // every copy of the context (continuations, the pipeline's callback)
-    // and given back when the last one goes, after the answer.
-    std::shared_ptr<void> verification_slot;
+    // A verify request's place under max_verifications_in_flight, shared by
+    // every copy of the context (continuations, the pipeline's callback).
+    std::shared_ptr<VerificationSlot> verification_slot;
   };
 
   // Takes a place under max_verifications_in_flight for the request, or
@@ -126,8 +147,7 @@ class WebAuthnService::Impl {
              kCodeOverloaded, "verifications in flight at max_verifications_in_flight");
       return false;
     }
-    context->verification_slot = std::shared_ptr<void>(
-        nullptr, [this](void*) { verifying_.fetch_sub(1, std::memory_order_acq_rel); });
+    context->verification_slot = std::make_shared<VerificationSlot>(&verifying_);
     return true;
   }
 
@@ -144,6 +164,7 @@ class WebAuthnService::Impl {
       event.seconds = SecondsSince(context.start);
       deps_.events(event);
     }
+    if (context.verification_slot) context.verification_slot->Release();
     respond(std::move(response));
   }
 
