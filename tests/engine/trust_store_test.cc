@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "keystorm/test/scratch_dir.h"
 #include "keystorm/test/verdict.h"
 #include "keystorm/trust_store.h"
 #include "registration_fixture.h"
@@ -34,15 +35,9 @@ void Write(const std::filesystem::path& path, const std::string& text) {
 
 class TrustStoreTest : public RegistrationTest {
  protected:
-  TrustStoreTest() {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("keystorm-trust-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+  TrustStoreTest() : dir_(scratch_.path()) {
     root_pem_ = Pem(test::DefaultCertificateAuthority().certificate());
   }
-  ~TrustStoreTest() override { std::filesystem::remove_all(dir_); }
 
   // A packed full attestation from the default test CA, judged with the
   // directory's anchors and trust required.
@@ -56,6 +51,7 @@ class TrustStoreTest : public RegistrationTest {
     return Verify(es256_.Register(o), e);
   }
 
+  test::ScratchDir scratch_{"keystorm-trust"};
   std::filesystem::path dir_;
   std::string root_pem_;
 };

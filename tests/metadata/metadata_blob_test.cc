@@ -13,6 +13,7 @@
 #include "keystorm/metadata.h"
 #include "keystorm/trust_store.h"
 #include "keystorm/test/test_certificates.h"
+#include "keystorm/test/scratch_dir.h"
 #include "keystorm/test/test_mds.h"
 
 namespace keystorm {
@@ -462,8 +463,9 @@ TEST_F(ReloadableMetadataTest, ReadersSeeWholeBlobsInSerialOrderWhileInstallsRac
 }
 
 TEST_F(ReloadableMetadataTest, LoadFileReadsTheBlobAndTheRootPem) {
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "keystorm_mds_load_file";
-  std::filesystem::create_directories(dir);
+  test::ScratchDir scratch("keystorm-mds-load-file");
+  ASSERT_FALSE(scratch.path().empty());
+  std::filesystem::path dir = scratch.path();
   std::ofstream(dir / "blob.jwt") << mds_.Sign(TwoEntryPayload(7)) << "\n";
   std::ofstream(dir / "root.pem") << mds_.RootPem();
   std::ofstream(dir / "empty.pem") << "no certificate here\n";
@@ -478,7 +480,6 @@ TEST_F(ReloadableMetadataTest, LoadFileReadsTheBlobAndTheRootPem) {
   s = holder.LoadFile(dir / "blob.jwt", dir / "empty.pem", kVerificationTime);
   EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << s.ToString();
   EXPECT_EQ(holder.Current()->serial(), 7);
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "keystorm/base64url.h"
 #include "keystorm/storage/rocks_store.h"
 #include "keystorm/test/test_authenticator.h"
+#include "keystorm/test/scratch_dir.h"
 #include "keystorm/test/test_mds.h"
 
 namespace keystorm {
@@ -39,12 +40,10 @@ CliRun Keystorm(const std::string& args) {
 class MetadataCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) / "keystorm_metadata_cli";
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    ASSERT_FALSE(scratch_.path().empty());
+    dir_ = scratch_.path();
     std::ofstream(dir_ / "root.pem") << mds_.RootPem();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::string WriteBlob(const std::string& name, std::string_view next_update) {
     MdsEntrySpec revoked;
@@ -59,6 +58,7 @@ class MetadataCliTest : public ::testing::Test {
   }
   std::string Root() const { return (dir_ / "root.pem").string(); }
 
+  test::ScratchDir scratch_{"keystorm-metadata-cli"};
   std::filesystem::path dir_;
   test::TestMds mds_;
 };

@@ -14,6 +14,7 @@
 #include "keystorm/storage/memory_store.h"
 #include "keystorm/storage/rocks_store.h"
 #include "keystorm/test/test_authenticator.h"
+#include "keystorm/test/scratch_dir.h"
 #include "keystorm/test/test_mds.h"
 
 namespace keystorm {
@@ -109,18 +110,16 @@ TEST_F(MetadataRecheckTest, AuditsEveryCredentialOfARevokedModelInTheMemoryStore
 }
 
 TEST_F(MetadataRecheckTest, AuditsEveryCredentialOfARevokedModelInTheRocksStore) {
-  std::filesystem::path dir =
-      std::filesystem::path(::testing::TempDir()) / "keystorm_metadata_recheck_db";
-  std::filesystem::remove_all(dir);
+  test::ScratchDir scratch("keystorm-metadata-recheck");
+  ASSERT_FALSE(scratch.path().empty());
   storage::StoreConfig config;
-  config.path = dir.string();
+  config.path = scratch.Sub("db");
   {
     auto store = storage::RocksCredentialStore::Open(config);
     ASSERT_TRUE(store.has_value()) << store.error().ToString();
     Populate(store->get());
     ExpectTwoRevokedOfFour(store->get(), *Blob(mds_, 1, "USER_KEY_REMOTE_COMPROMISE"));
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST_F(MetadataRecheckTest, FindsNothingWhenTheLatestStatusIsNotRevoking) {

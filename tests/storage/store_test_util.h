@@ -2,36 +2,15 @@
 #ifndef KEYSTORM_TESTS_STORAGE_STORE_TEST_UTIL_H_
 #define KEYSTORM_TESTS_STORAGE_STORE_TEST_UTIL_H_
 
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 #include <string_view>
 
 #include "keystorm/credential_store.h"
+#include "keystorm/test/scratch_dir.h"
 
 namespace keystorm::storage::testing {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it
-// when the object goes.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/keystorm-store-XXXXXX";
-    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::string& path() const { return path_; }  // empty if creation failed
-  std::string Sub(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
+using ::keystorm::test::ScratchDir;
 
 inline Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
