@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <latch>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "keystorm/storage/memory_user_directory.h"
 #include "keystorm/storage/rocks_store.h"
 #include "keystorm/storage/rocks_user_directory.h"
+#include "keystorm/test/forwarding_store.h"
 #include "keystorm/test/test_authenticator.h"
 
 namespace keystorm {
@@ -35,6 +37,10 @@ DirectoryUser User(std::string name, std::vector<std::string> groups = {}) {
 class RelyingPartyTest : public ::testing::Test {
  protected:
   void SetUp() override { Build(nullptr); }
+  // A login held at gate_ would keep the pipeline's destructor waiting.
+  void TearDown() override {
+    if (gate_) gate_->Open();
+  }
 
   void Build(std::shared_ptr<const policy::CompiledPolicy> policy) {
     rp_.reset();
@@ -81,6 +87,9 @@ class RelyingPartyTest : public ::testing::Test {
   std::atomic<int64_t> now_ms_{kStartMs};
   storage::MemoryCredentialStore memory_store_;
   CredentialStore* store_ = &memory_store_;
+  // Set by tests that hold the pipeline's lookups (declared before rp_, so
+  // it outlives the pipeline that calls it).
+  std::unique_ptr<test::LookupGateStore> gate_;
   storage::MemoryUserDirectory directory_;
   std::unique_ptr<RelyingParty> rp_;
   test::TestAuthenticator es256_{-7};
@@ -233,32 +242,30 @@ TEST_F(RelyingPartyTest, AFullPipelineRefusesWithoutSpendingTheChallenge) {
   RelyingPartyOptions options = rp_->options();
   options.pipeline.max_in_flight = 1;
   rp_.reset();
-  auto small = RelyingParty::Create(options, store_, &directory_);
+  // The first login stays in the pipeline, holding its only place, until
+  // the gate opens.
+  gate_ = std::make_unique<test::LookupGateStore>(&memory_store_);
+  auto small = RelyingParty::Create(options, gate_.get(), &directory_);
   ASSERT_TRUE(small) << small.error().ToString();
   rp_ = std::move(small.value());
 
   std::string first = Assertion(es256_, handle, "alice", 0);
   std::string second = Assertion(es256_, handle, "alice", 0);
-  std::latch release(1), first_done(1);
+  std::promise<AuthenticationResult> first_done;
   ASSERT_TRUE(rp_->SubmitAuthentication(first, [&](AuthenticationResult&& r) {
-                   EXPECT_TRUE(r.ok()) << VerifyErrorName(r.outcome);
-                   release.wait();  // holds the pipeline's only slot
-                   first_done.count_down();
+                   first_done.set_value(std::move(r));
                  }).ok());
-  bool second_ran = false;
+  std::atomic<bool> second_ran{false};
   Status refused =
       rp_->SubmitAuthentication(second, [&](AuthenticationResult&&) { second_ran = true; });
   EXPECT_EQ(refused.code(), Status::Code::kOverloaded) << refused.ToString();
-  release.count_down();
-  first_done.wait();
-  EXPECT_FALSE(second_ran);
-  // Room again (the slot is freed just after the callback returns).
-  AuthenticationResult retried;
-  for (int attempt = 0; attempt < 1000; ++attempt) {
-    retried = rp_->FinishAuthentication(second);
-    if (retried.status.code() != Status::Code::kOverloaded) break;
-    std::this_thread::yield();
-  }
+  gate_->Open();
+  AuthenticationResult first_result = first_done.get_future().get();
+  EXPECT_TRUE(first_result.ok()) << VerifyErrorName(first_result.outcome);
+  EXPECT_FALSE(second_ran.load());
+  // The place is free once the first login has its answer, and the refused
+  // response's challenge was not spent.
+  AuthenticationResult retried = rp_->FinishAuthentication(second);
   EXPECT_TRUE(retried.ok()) << VerifyErrorName(retried.outcome) << retried.status.ToString();
 }
 
