@@ -14,8 +14,8 @@
 namespace keystorm::test {
 namespace {
 
-// Holds the first CommitUpdates until a second MultiLookup has run (or two
-// seconds pass), so that the second batch's lookup happens before the first
+// Holds the first CommitUpdates until a second MultiLookup has run (or a
+// minute passes, which fails the test), so that the second batch's lookup happens before the first
 // batch's commit.
 class CommitAfterNextLookupStore final : public ForwardingStore {
  public:
@@ -38,7 +38,7 @@ class CommitAfterNextLookupStore final : public ForwardingStore {
     if (commits_.fetch_add(1) == 0) {
       std::unique_lock<std::mutex> lock(mu_);
       overlapped_.store(
-          cv_.wait_for(lock, std::chrono::seconds(2), [&] { return lookups_ >= 2; }));
+          cv_.wait_for(lock, std::chrono::seconds(60), [&] { return lookups_ >= 2; }));
     }
     return ForwardingStore::CommitUpdates(updates, outcomes);
   }

@@ -164,11 +164,13 @@ TEST_F(PipelineSingle, RegistrationIsStoredOnceAndTheSecondIsRefused) {
 TEST_F(PipelineSingle, TwoAssertionsWithOneCounterInOneBatch) {
   TestAuthenticator a(-7);
   StoreCredential(&store_, a, 1);
-  // A long linger puts both jobs into one batch.
+  // Both jobs go into one batch: it lingers until it is full (two jobs),
+  // however slow the machine, and both are built before either is sent.
   Pipeline pipeline(&verifier_, &store_,
-                    PipelineOptions{.workers = 2, .linger = std::chrono::milliseconds(200)});
-  auto f1 = pipeline.SubmitAssertion(MakeAssertionJob(a, 2));
-  auto f2 = pipeline.SubmitAssertion(MakeAssertionJob(a, 2));
+                    PipelineOptions{.workers = 2, .max_batch = 2, .linger = std::chrono::minutes(5)});
+  AssertionJob j1 = MakeAssertionJob(a, 2), j2 = MakeAssertionJob(a, 2);
+  auto f1 = pipeline.SubmitAssertion(std::move(j1));
+  auto f2 = pipeline.SubmitAssertion(std::move(j2));
   AssertionOutcome o1 = f1.get(), o2 = f2.get();
   EXPECT_EQ(o1.verdict, VerifyError::kOk);
   EXPECT_EQ(o2.verdict, VerifyError::kSignCountRegression) << "the later one of a pair loses";

@@ -234,11 +234,13 @@ TEST(HttpReplay, NoServerIsUnavailable) {
   corpus::ReplayCorpus corpus = FaultyCorpus();
   std::vector<std::string> bodies(3, "{}");
   HttpReplayOptions o;
-  {
-    asio::io_context io;
-    tcp::acceptor probe(io, {tcp::v4(), 0});
-    o.port = probe.local_endpoint().port();
-  }  // closed: nothing listens there now
+  // A port bound but never listened on refuses connections, and being
+  // bound, no other test's listener can take it meanwhile.
+  asio::io_context io;
+  tcp::socket bound(io);
+  bound.open(tcp::v4());
+  bound.bind({asio::ip::make_address("127.0.0.1"), 0});
+  o.port = bound.local_endpoint().port();
   o.connections = 2;
   Result<ReplayResult> r = RunHttpReplay(corpus, bodies, o);
   ASSERT_FALSE(r.has_value());

@@ -92,6 +92,18 @@ TEST(HttpShutdownTest, AfterTheDeadlineUnansweredRequestsAreClosedAndStopReturns
   running.server.reset();
 }
 
+// Whether a handler for `signo` was installed within a minute: raising the
+// signal before then would end the test process by its default action.
+bool WaitForHandler(int signo) {
+  for (int attempt = 0; attempt < 6000; ++attempt) {
+    struct sigaction current {};
+    sigaction(signo, nullptr, &current);
+    if (current.sa_handler != SIG_DFL) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 TEST(HttpShutdownTest, SigtermDrainsAndStops) {
   SlowRouter slow(std::chrono::milliseconds(300));
   RunningServer running = StartServer({}, slow.Make());
@@ -100,12 +112,7 @@ TEST(HttpShutdownTest, SigtermDrainsAndStops) {
   });
   // RunUntilSignal installs its handler on its own thread: wait for it
   // before raising, or the default action would end the test process.
-  for (int attempt = 0; attempt < 500; ++attempt) {
-    struct sigaction current {};
-    sigaction(SIGTERM, nullptr, &current);
-    if (current.sa_handler != SIG_DFL) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  ASSERT_TRUE(WaitForHandler(SIGTERM));
   TestClient client;
   ASSERT_TRUE(client.Connect(running.port));
   ASSERT_TRUE(client.Send(MakeRequest("GET", "/slow")));
@@ -131,12 +138,7 @@ TEST(HttpShutdownTest, BeforeStopRunsOnceTheSignalArrivesAndBeforeTheDrain) {
       connection_open_when_called = running.server->Stats().listeners.at(0).connections_open == 1;
     });
   });
-  for (int attempt = 0; attempt < 500; ++attempt) {
-    struct sigaction current {};
-    sigaction(SIGINT, nullptr, &current);
-    if (current.sa_handler != SIG_DFL) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  ASSERT_TRUE(WaitForHandler(SIGINT));
   ASSERT_EQ(::kill(::getpid(), SIGINT), 0);
   ASSERT_EQ(run.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   EXPECT_TRUE(connection_open_when_called);  // called before the idle connection was closed

@@ -82,7 +82,10 @@ Result<P256Ceiling::Rates> P256Ceiling::MeasureRates(int threads, double seconds
       size_t i = static_cast<size_t>(t) * 997;
       uint64_t n = 0;
       double cpu_start = ThreadCpuSeconds();
-      while (!stop.load(std::memory_order_relaxed)) {
+      // At least one round per thread, even if the thread first runs after
+      // the deadline (a loaded machine, a very short measurement): a rate of
+      // 0 would be no measurement at all.
+      do {
         for (int k = 0; k < 64; ++k, ++i) {
           const Item& item = items_[i % items_.size()];
           if (ECDSA_verify(0, item.digest, 32, item.sig.data(), item.sig.size(), item.key) != 1) {
@@ -90,7 +93,7 @@ Result<P256Ceiling::Rates> P256Ceiling::MeasureRates(int threads, double seconds
           }
           ++n;
         }
-      }
+      } while (!stop.load(std::memory_order_relaxed));
       counts[t] = n;
       cpu_s[t] = ThreadCpuSeconds() - cpu_start;
     });
