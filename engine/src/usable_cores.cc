@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <thread>
+
+#include "keystorm/read_file.h"
 
 namespace keystorm {
 namespace {
@@ -18,11 +18,7 @@ bool ParseUnsigned(std::string_view text, unsigned long long* out) {
 }
 
 std::string ReadSmallFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return {};
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return ReadWholeFile(path).value_or(std::string());
 }
 
 // The cores in the calling thread's affinity mask; 0 if it cannot be read.

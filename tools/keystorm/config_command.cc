@@ -2,13 +2,12 @@
 // the server's own parser; prints "FILE: OK" or the first error (naming the
 // key) and exits 1.  Also compiles the policy file the configuration names,
 // so that a deployment is checked in one step.
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #include "commands.h"
 #include "keystorm/policy/policy.h"
+#include "keystorm/read_file.h"
 #include "keystorm/server/server_config.h"
 
 namespace keystorm::cli {
@@ -21,14 +20,12 @@ int Check(const std::string& path) {
     return 1;
   }
   if (!config->policy_file.empty()) {
-    std::ifstream in(config->policy_file, std::ios::binary);
-    if (!in) {
+    std::optional<std::string> text = ReadWholeFile(config->policy_file);
+    if (!text) {
       std::cerr << path << ": policy.file " << config->policy_file << " cannot be read\n";
       return 1;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto compiled = policy::LoadPolicy(text.str(), 1, nullptr);
+    auto compiled = policy::LoadPolicy(*text, 1, nullptr);
     if (!compiled) {
       std::cerr << config->policy_file << ": " << compiled.error().message()
                 << " (keystorm policy check shows every diagnostic)\n";

@@ -6,10 +6,8 @@
 // earlier rule did not match. Exits 1 if the file or the input is refused.
 #include <cstdio>
 #include <ctime>
-#include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,30 +15,22 @@
 #include "keystorm/cose_key.h"
 #include "keystorm/policy/explain.h"
 #include "keystorm/policy/policy.h"
+#include "keystorm/read_file.h"
 
 namespace keystorm::cli {
 namespace {
 
 using policy::Diagnostic;
 
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  *out = buffer.str();
-  return !in.bad();
-}
-
 // Reads and compiles FILE, printing its diagnostics to stderr.
 std::shared_ptr<const policy::CompiledPolicy> Load(const std::string& path) {
-  std::string text;
-  if (!ReadFile(path, &text)) {
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) {
     std::cerr << path << ": cannot read the file\n";
     return nullptr;
   }
   std::vector<Diagnostic> diagnostics;
-  auto compiled = policy::LoadPolicy(text, /*version=*/1, &diagnostics);
+  auto compiled = policy::LoadPolicy(*text, /*version=*/1, &diagnostics);
   for (const Diagnostic& d : diagnostics) std::cerr << policy::FormatDiagnostic(path, d) << "\n";
   return compiled ? *compiled : nullptr;
 }

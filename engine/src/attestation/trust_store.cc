@@ -1,8 +1,8 @@
 #include "keystorm/trust_store.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+
+#include "keystorm/read_file.h"
 
 namespace keystorm {
 namespace {
@@ -17,14 +17,12 @@ Status ReadPemFiles(const std::filesystem::path& dir, std::string* pem, size_t* 
   if (ec) return Status::IOError("cannot list " + dir.string() + ": " + ec.message());
   std::sort(paths.begin(), paths.end());
   for (const auto& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) return Status::IOError("cannot read " + path.string());
+    std::optional<std::string> text = ReadWholeFile(path);
+    if (!text) return Status::IOError("cannot read " + path.string());
     // Each file must hold at least one certificate on its own.
-    Result<std::shared_ptr<const TrustAnchors>> check = TrustAnchors::FromPem(text.str());
+    Result<std::shared_ptr<const TrustAnchors>> check = TrustAnchors::FromPem(*text);
     if (!check) return Status::InvalidArgument(path.string() + ": " + std::string(check.error().message()));
-    *pem += text.str();
+    *pem += *text;
     *pem += "\n";
     ++*files;
   }

@@ -1,9 +1,8 @@
 // The process's metadata holder: verify off to the side, refuse rollbacks,
 // swap whole blobs.
-#include <fstream>
-#include <sstream>
 
 #include "keystorm/metadata.h"
+#include "keystorm/read_file.h"
 
 namespace keystorm {
 
@@ -12,11 +11,9 @@ Result<std::string> ReadMetadataFile(const std::filesystem::path& path, size_t m
   uintmax_t size = std::filesystem::file_size(path, ec);
   if (ec) return Status::IOError("cannot read " + path.string() + ": " + ec.message());
   if (size > max_bytes) return Status::InvalidArgument(path.string() + ": file too large");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) return Status::IOError("cannot read " + path.string());
-  return text.str();
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) return Status::IOError("cannot read " + path.string());
+  return std::move(*text);
 }
 
 Status ReloadableMetadata::LoadFile(const std::filesystem::path& blob_path,

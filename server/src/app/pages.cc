@@ -1,9 +1,9 @@
 #include "keystorm/server/pages.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <utility>
+
+#include "keystorm/read_file.h"
 
 namespace keystorm::server {
 namespace {
@@ -18,14 +18,6 @@ bool SafeTemplateName(std::string_view name) {
     if (!ok) return false;
   }
   return true;
-}
-
-std::optional<std::string> ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 int HexValue(char c) {
@@ -128,7 +120,7 @@ HttpResponse Pages::Render(std::string_view template_name, std::string_view user
   if (!SafeTemplateName(template_name)) return HtmlResponse(404, "<h1>Not found</h1>");
   std::filesystem::path path =
       std::filesystem::path(options_.templates_dir) / (std::string(template_name) + ".html");
-  std::optional<std::string> text = ReadFile(path);
+  std::optional<std::string> text = ReadWholeFile(path);
   if (!text) return HtmlResponse(404, "<h1>Not found</h1>");
   // Values are escaped here; the script element is ours, so it is not.
   std::map<std::string, std::string> values{
@@ -165,7 +157,7 @@ void Pages::LogoutPage(const HttpRequest& request, Responder respond) const {
 
 HttpResponse Pages::StaticFile(std::string_view file, std::string_view content_type) const {
   std::optional<std::string> text =
-      ReadFile(std::filesystem::path(options_.static_dir) / std::string(file));
+      ReadWholeFile(std::filesystem::path(options_.static_dir) / std::string(file));
   if (!text) return HtmlResponse(404, "<h1>Not found</h1>");
   HttpResponse response;
   response.content_type = std::string(content_type);

@@ -8,10 +8,9 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "keystorm/base64url.h"
+#include "keystorm/read_file.h"
 
 namespace keystorm::server {
 namespace {
@@ -54,12 +53,10 @@ Status WriteNewSecretFile(const std::string& path, std::string_view text) {
   return Status::Ok();
 }
 
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(path + ": cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+Result<std::string> ReadFileText(const std::string& path) {
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) return Status::InvalidArgument(path + ": cannot be read");
+  return std::move(*text);
 }
 
 }  // namespace
@@ -120,7 +117,7 @@ Result<std::vector<storage::ChallengeKey>> LoadOrCreateChallengeKeys(const std::
     Status written = WriteNewSecretFile(path, line);
     if (!written.ok()) return written;
   }
-  auto text = ReadWholeFile(path);
+  auto text = ReadFileText(path);
   if (!text) return text.error();
   auto keys = ParseChallengeKeys(*text, now_ms);
   if (!keys) return Status::InvalidArgument(path + ": " + std::string(keys.error().message()));
@@ -128,7 +125,7 @@ Result<std::vector<storage::ChallengeKey>> LoadOrCreateChallengeKeys(const std::
 }
 
 Result<std::string> ReadSecretFile(const std::string& path) {
-  auto text = ReadWholeFile(path);
+  auto text = ReadFileText(path);
   if (!text) return text.error();
   std::string_view first = *text;
   first = Trim(first.substr(0, first.find('\n')));

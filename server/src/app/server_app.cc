@@ -6,15 +6,14 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 
 #include "keystorm/pipeline.h"
 #include "keystorm/policy/directory_input.h"
 #include "keystorm/policy/explain.h"
 #include "keystorm/policy/policy.h"
 #include "keystorm/policy/policy_store.h"
+#include "keystorm/read_file.h"
 #include "keystorm/server/admin_api.h"
 #include "keystorm/server/api_error.h"
 #include "keystorm/server/audit_log.h"
@@ -42,11 +41,9 @@ int64_t NowMs() {
 }
 
 Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(path + ": cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) return Status::InvalidArgument(path + ": cannot be read");
+  return std::move(*text);
 }
 
 // The shipped folders, for a binary run from the build tree or the checkout.

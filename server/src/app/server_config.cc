@@ -2,11 +2,12 @@
 
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
 #include <toml++/toml.h>
+
+#include "keystorm/read_file.h"
 
 namespace keystorm::server {
 namespace {
@@ -237,11 +238,9 @@ Result<ServerConfig> ParseServerConfig(std::string_view toml_text) {
 }
 
 Result<ServerConfig> LoadServerConfigFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(path + ": cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto config = ParseServerConfig(text.str());
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) return Status::InvalidArgument(path + ": cannot be read");
+  auto config = ParseServerConfig(*text);
   if (!config) return Status::InvalidArgument(path + ": " + std::string(config.error().message()));
   return config;
 }

@@ -2,13 +2,12 @@
 
 #include <simdjson.h>
 
-#include <fstream>
-#include <sstream>
 
 #include "iso8601.h"
 #include "keystorm/base64url.h"
 #include "keystorm/cbor.h"
 #include "keystorm/cose_key.h"
+#include "keystorm/read_file.h"
 #include "keystorm/verifier.h"
 #include "keystorm/webauthn_json.h"
 
@@ -21,11 +20,9 @@ using simdjson::dom::element;
 using simdjson::dom::object;
 
 Result<std::string> ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("cannot open " + path.string());
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) return Status::IOError("cannot read " + path.string());
+  return std::move(*text);
 }
 
 // attestationTrustAnchorsRef paths are relative to the conformance folder;
