@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "keystorm/civil_date.h"
+
 namespace keystorm::policy::internal {
 namespace {
 
@@ -168,16 +170,6 @@ void TableReader::Finish() {
     if (std::find(used_.begin(), used_.end(), key.str()) != used_.end()) continue;
     sink_->Error(PositionOf(key), where_ + ": unknown key \"" + std::string(key.str()) + "\"");
   }
-}
-
-// Howard Hinnant's days_from_civil.
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day) {
-  year -= month <= 2;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(year - era * 400);
-  const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 }  // namespace keystorm::policy::internal

@@ -93,9 +93,6 @@ class TableReader {
   std::vector<std::string_view> used_;
 };
 
-// Days since 1970-01-01 of a proleptic Gregorian date.
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
-
 }  // namespace keystorm::policy::internal
 
 #endif  // KEYSTORM_POLICY_SRC_PARSE_SUPPORT_H_

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "commands.h"
+#include "keystorm/civil_date.h"
 #include "keystorm/json_writer.h"
 #include "keystorm/metadata.h"
 #include "keystorm/metadata_recheck.h"
@@ -24,16 +25,6 @@
 
 namespace keystorm::cli {
 namespace {
-
-// Days from 1970-01-01 to a proleptic Gregorian date (eras of 400 years).
-int64_t DaysFromCivil(int64_t year, int64_t month, int64_t day) {
-  year -= month <= 2 ? 1 : 0;
-  int64_t era = (year >= 0 ? year : year - 399) / 400;
-  int64_t year_of_era = year - era * 400;
-  int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
-}
 
 // "YYYY-MM-DD" (midnight UTC) or "YYYY-MM-DDTHH:MM:SSZ" to unix seconds.
 std::optional<int64_t> ParseIsoTime(const std::string& text) {
@@ -53,7 +44,8 @@ std::optional<int64_t> ParseIsoTime(const std::string& text) {
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) {
     return {};
   }
-  return DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  return DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+         hour * 3600 + minute * 60 + second;
 }
 
 int Fail(std::string_view what, const Status& status) {

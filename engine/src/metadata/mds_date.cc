@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "keystorm/civil_date.h"
 #include "keystorm/metadata.h"
 
 namespace keystorm::metadata {
@@ -34,22 +35,12 @@ bool IsMdsDate(std::string_view text) {
 }
 
 std::string UtcDate(int64_t unix_seconds) {
-  // Days since 1970-01-01 to a civil date, walking whole 400-year eras
-  // (146097 days each) so that the arithmetic stays exact for any input.
+  // Floor division: a time before the epoch belongs to the day before.
   int64_t days = unix_seconds / 86400 - (unix_seconds % 86400 < 0 ? 1 : 0);
-  days += 719468;  // shift the epoch to 0000-03-01, so leap days end a year
-  int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  int64_t day_of_era = days - era * 146097;
-  int64_t year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  int64_t month_from_march = (5 * day_of_year + 2) / 153;
-  int64_t day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-  int64_t month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
-  int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+  CivilDate date = CivilFromDays(days);
   char text[64];
-  std::snprintf(text, sizeof(text), "%04lld-%02lld-%02lld", static_cast<long long>(year),
-                static_cast<long long>(month), static_cast<long long>(day));
+  std::snprintf(text, sizeof(text), "%04lld-%02u-%02u", static_cast<long long>(date.year),
+                date.month, date.day);
   return text;
 }
 
@@ -63,14 +54,7 @@ std::optional<int64_t> MetadataDateToUnixSeconds(std::string_view date) {
   metadata::ReadDigits(date, 0, 4, &year);
   metadata::ReadDigits(date, 5, 2, &month);
   metadata::ReadDigits(date, 8, 2, &day);
-  // The inverse of UtcDate: years start in March, so the leap day ends one.
-  const int64_t y = year - (month <= 2 ? 1 : 0);
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t year_of_era = y - era * 400;
-  const int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const int64_t day_of_era =
-      year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return (era * 146097 + day_of_era - 719468) * 86400;
+  return DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400;
 }
 
 }  // namespace keystorm
