@@ -125,5 +125,42 @@ TEST(PipelineOverload, ShutdownCompletesEveryAcceptedJob) {
   EXPECT_GT(accepted, 0);
 }
 
+// The destructor returns only after the last callback has returned, though
+// the job's place was given back before it ran; a job submitted from a
+// callback during shutdown is refused (Unavailable) or completed, never lost.
+TEST(PipelineOverload, ShutdownWaitsForACallbackStillRunning) {
+  Verifier verifier(TestRelyingParty());
+  storage::MemoryCredentialStore store;
+  TestAuthenticator a(-7);
+  StoreCredential(&store, a, 0);
+  std::atomic<bool> callback_returned{false}, late_job_completed{false};
+  std::promise<void> callback_started;
+  Status during_shutdown = Status::Ok();
+  {
+    Pipeline pipeline(&verifier, &store, PipelineOptions{.workers = 1});
+    ASSERT_TRUE(pipeline
+                    .SubmitAssertion(MakeAssertionJob(a, 0),
+                                     [&](AssertionOutcome&&) {
+                                       callback_started.set_value();
+                                       std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                                       during_shutdown = pipeline.SubmitAssertion(
+                                           MakeAssertionJob(a, 0), [&](AssertionOutcome&&) {
+                                             late_job_completed = true;
+                                           });
+                                       callback_returned = true;
+                                     })
+                    .ok());
+    callback_started.get_future().wait();
+  }  // the destructor starts while the callback sleeps
+  EXPECT_TRUE(callback_returned.load()) << "the destructor returned under a running callback";
+  // The destructor set stopping at once, 200 ms before this Submit, so it
+  // is refused unless the machine stalled the destructor that long.
+  if (during_shutdown.ok()) {
+    EXPECT_TRUE(late_job_completed.load()) << "an accepted job was lost";
+  } else {
+    EXPECT_EQ(during_shutdown.code(), Status::Code::kUnavailable) << during_shutdown.ToString();
+  }
+}
+
 }  // namespace
 }  // namespace keystorm::test

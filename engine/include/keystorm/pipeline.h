@@ -21,7 +21,7 @@
 // If that sync fails, every job of the batch completes with its status.
 //
 // Threading model.
-//   - Submit*: any thread, no mutex: an atomic in-flight count (the bound)
+//   - Submit*: any thread, no mutex: an atomic count of places (the bound)
 //     and a lock-free ring of fixed capacity.  When max_in_flight jobs are
 //     in flight Submit refuses at once with Status::Overloaded; nothing
 //     queues without bound, so memory is bounded under any load.  A job's

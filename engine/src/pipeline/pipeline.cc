@@ -93,27 +93,25 @@ class Pipeline::Impl {
   ~Impl() {
     stopping_.store(true);
     Wake();
-    dispatcher_.join();  // returns once every accepted job has completed
+    dispatcher_.join();  // returns once every accepted job has reached its callback
     {
       std::lock_guard<std::mutex> lock(commit_mu_);
       commit_stop_ = true;
     }
     commit_cv_.notify_all();
-    committer_.join();
+    committer_.join();  // after the last callbacks
   }
 
   Status Submit(std::unique_ptr<Job>& job) {
     // Count first, then check for shutdown: the dispatcher exits only when
-    // stopping and nothing is unfinished, so an accepted job is never lost.
-    unfinished_.fetch_add(1);
+    // stopping and nothing is counted, so an accepted job is never lost.
+    size_t in_flight = in_flight_.fetch_add(1) + 1;
     if (stopping_.load()) {
-      unfinished_.fetch_sub(1);
+      in_flight_.fetch_sub(1);
       return Status::Unavailable("pipeline is shutting down");
     }
-    size_t in_flight = in_flight_.fetch_add(1) + 1;
     if (in_flight > options_.max_in_flight || !queue_.TryPush(job)) {
       in_flight_.fetch_sub(1);
-      unfinished_.fetch_sub(1);
       refused_.fetch_add(1, std::memory_order_relaxed);
       return Status::Overloaded("verification pipeline is full");
     }
@@ -152,7 +150,7 @@ class Pipeline::Impl {
         sleeping_.exchange(false, std::memory_order_acq_rel);
         return true;
       }
-      if (stopping_.load() && unfinished_.load() == 0) return false;
+      if (stopping_.load() && in_flight_.load() == 0) return false;
       // The timeout only guards against a missed wake-up; Submit wakes us.
       sleep_cv_.wait_for(lock, std::chrono::milliseconds(50));
       sleeping_.exchange(false, std::memory_order_acq_rel);
@@ -262,10 +260,10 @@ class Pipeline::Impl {
         pending_ = nullptr;
       }
       commit_cv_.notify_all();
-      // Last: the dispatcher stops only when nothing is unfinished, and the
-      // destructor then tears down what the callbacks above used.
-      unfinished_.fetch_sub(n);
-      if (stopping_.load()) Wake();  // a stopping dispatcher waits for this
+      // A stopping dispatcher waits for the places given back above.  It may
+      // stop while the last callbacks run: the destructor joins this thread
+      // before it tears down what they use.
+      if (stopping_.load()) Wake();
     }
   }
 
@@ -464,11 +462,8 @@ class Pipeline::Impl {
   pipeline::KeyCache key_cache_;
 
   // Places taken under max_in_flight: from Submit until just before the
-  // job's callback.
+  // job's callback.  The dispatcher stops when stopping and none is taken.
   std::atomic<size_t> in_flight_{0};
-  // Accepted jobs whose callback has not yet returned: shutdown waits for
-  // them.
-  std::atomic<size_t> unfinished_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<bool> sleeping_{false};
   std::mutex sleep_mu_;

@@ -166,7 +166,8 @@ class ServerApp::Impl {
                "Submissions refused at once because max_in_flight was reached (503).",
                MetricType::kCounter);
     out.Sample("keystorm_pipeline_refused_total", {}, static_cast<double>(stats.refused));
-    out.Family("keystorm_pipeline_queue_depth", "Ceremonies in flight in the pipeline.",
+    out.Family("keystorm_pipeline_queue_depth",
+               "Ceremonies in the pipeline not yet answered (places taken under max_in_flight).",
                MetricType::kGauge);
     out.Sample("keystorm_pipeline_queue_depth", {}, static_cast<double>(stats.in_flight));
 
