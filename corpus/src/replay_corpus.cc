@@ -10,7 +10,8 @@
 #include <bit>
 #include <cstring>
 #include <fstream>
-#include <iterator>
+
+#include "keystorm/read_file.h"
 
 namespace keystorm::corpus {
 namespace {
@@ -301,10 +302,9 @@ Status WriteReplayCorpusFile(const std::string& path, const ReplayCorpus& corpus
 }
 
 Result<ReplayCorpus> ReadReplayCorpusFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("cannot open " + path);
-  Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  Result<ReplayCorpus> corpus = ParseReplayCorpus(bytes);
+  std::optional<std::string> bytes = ReadWholeFile(path);
+  if (!bytes) return Status::IOError("cannot read " + path);
+  Result<ReplayCorpus> corpus = ParseReplayCorpus(AsBytes(*bytes));
   if (!corpus) {
     std::string message = path + ": " + std::string(corpus.error().message());
     return corpus.error().code() == Status::Code::kInvalidArgument ? Status::InvalidArgument(message)

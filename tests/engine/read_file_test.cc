@@ -26,6 +26,7 @@ TEST(ReadWholeFileTest, ReadsEveryByteAcrossReads) {
 
 TEST(ReadWholeFileTest, AnEmptyFileIsEmptyNotAnError) {
   test::ScratchDir dir("keystorm-read-file");
+  ASSERT_FALSE(dir.path().empty());
   std::ofstream(dir.Sub("empty"));
   std::optional<std::string> read = ReadWholeFile(dir.Sub("empty"));
   ASSERT_TRUE(read.has_value());
@@ -34,6 +35,7 @@ TEST(ReadWholeFileTest, AnEmptyFileIsEmptyNotAnError) {
 
 TEST(ReadWholeFileTest, AMissingFileOrADirectoryIsNothing) {
   test::ScratchDir dir("keystorm-read-file");
+  ASSERT_FALSE(dir.path().empty());
   EXPECT_EQ(ReadWholeFile(dir.Sub("missing")), std::nullopt);
   EXPECT_EQ(ReadWholeFile(dir.path()), std::nullopt) << "a directory is not an empty file";
 }

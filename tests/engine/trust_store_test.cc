@@ -38,6 +38,7 @@ class TrustStoreTest : public RegistrationTest {
   TrustStoreTest() : dir_(scratch_.path()) {
     root_pem_ = Pem(test::DefaultCertificateAuthority().certificate());
   }
+  void SetUp() override { ASSERT_FALSE(scratch_.path().empty()); }
 
   // A packed full attestation from the default test CA, judged with the
   // directory's anchors and trust required.

@@ -18,7 +18,6 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "commands.h"
@@ -26,6 +25,7 @@
 #include "keystorm/policy/directory_input.h"
 #include "keystorm/policy/explain.h"
 #include "keystorm/policy/policy.h"
+#include "keystorm/read_file.h"
 #include "keystorm/storage/directory_file.h"
 #include "keystorm/storage/rocks_store.h"
 #include "keystorm/storage/rocks_user_directory.h"
@@ -48,22 +48,13 @@ std::unique_ptr<storage::RocksCredentialStore> OpenDirectoryStore(const std::str
   return std::move(store.value());
 }
 
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return false;
-  std::ostringstream text;
-  text << file.rdbuf();
-  *out = text.str();
-  return !file.bad();
-}
-
 std::shared_ptr<const policy::CompiledPolicy> LoadPolicyFile(const std::string& path) {
-  std::string text;
-  if (!ReadFile(path, &text)) {
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) {
     std::cerr << "policy " << path << ": cannot read\n";
     return nullptr;
   }
-  auto loaded = policy::LoadPolicy(text, 1, nullptr);
+  auto loaded = policy::LoadPolicy(*text, 1, nullptr);
   if (!loaded) {
     std::cerr << "policy " << path << ": " << loaded.error().ToString() << "\n";
     return nullptr;
@@ -91,8 +82,8 @@ int Import(const std::string& db, const std::string& path, std::string format_na
   }
   std::shared_ptr<const policy::CompiledPolicy> policy;
   if (!mapping.empty() && !(policy = LoadPolicyFile(mapping))) return 1;
-  std::string text;
-  if (!ReadFile(path, &text)) {
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) {
     std::cerr << "directory import: cannot read " << path << "\n";
     return 1;
   }
@@ -103,7 +94,7 @@ int Import(const std::string& db, const std::string& path, std::string format_na
   options.replace = replace;
   options.dry_run = dry_run;
   storage::DirectoryImportReport report;
-  Status s = storage::ImportDirectoryFile(&directory, text, format, options, &report);
+  Status s = storage::ImportDirectoryFile(&directory, *text, format, options, &report);
   for (const storage::DirectoryFileError& e : report.errors) {
     std::cerr << path << ":" << e.line << ": " << e.message << "\n";
   }
@@ -121,7 +112,7 @@ int Import(const std::string& db, const std::string& path, std::string format_na
   if (policy) {
     // How many users of the file the policy's mappings give extra groups.
     storage::ParsedDirectoryFile parsed;
-    storage::ParseDirectoryFile(text, format, &parsed);
+    storage::ParseDirectoryFile(*text, format, &parsed);
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
     uint64_t mapped = 0;
     for (const DirectoryUser& user : parsed.users) {

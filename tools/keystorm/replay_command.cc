@@ -4,13 +4,13 @@
 #include <fstream>
 #include <memory>
 #include <iostream>
-#include <sstream>
 
 #include "commands.h"
 #include "keystorm/bench/http_replay.h"
 #include "keystorm/bench/p256_ceiling.h"
 #include "keystorm/bench/replay_driver.h"
 #include "keystorm/corpus/replay_corpus.h"
+#include "keystorm/read_file.h"
 #include "keystorm/server/secret_files.h"
 
 namespace keystorm::cli {
@@ -32,14 +32,12 @@ struct ReplayArgs {
 // own parser, so the driver cannot drift from the server's format again.
 Result<std::shared_ptr<const storage::ChallengeSealer>> LoadChallengeKeyFile(
     const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IOError("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) return Status::IOError("cannot read " + path);
   // Only the issuing key is needed; the others are marked retired "now",
   // which Issue ignores.
   Result<std::vector<storage::ChallengeKey>> keys =
-      server::ParseChallengeKeys(text.str(), /*retired_at_ms=*/0);
+      server::ParseChallengeKeys(*text, /*retired_at_ms=*/0);
   if (!keys) return Status::InvalidArgument(path + ": " + std::string(keys.error().message()));
   Result<storage::ChallengeSealer> sealer =
       storage::ChallengeSealer::Create(std::move(*keys), 3600 * 1000);

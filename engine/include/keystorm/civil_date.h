@@ -1,8 +1,8 @@
 // Calendar dates of the proleptic Gregorian calendar as days since
 // 1970-01-01, and back: for the dates in policies (bypass expiries), MDS
 // blobs (nextUpdate, status report dates), the corpus's ISO 8601 times and
-// the command-line tools' --now.  Exact for every int64 day count that fits,
-// with no time zone and no libc (timegm reads TZ; gmtime_r has a range).
+// the command-line tools' --now.  Exact for years within ±10^12, with no
+// time zone and no libc (timegm reads TZ; gmtime_r has a range).
 //
 // The arithmetic counts years from March, so that a leap day ends a year,
 // in eras of 400 years (146,097 days): Howard Hinnant's days_from_civil and
@@ -20,9 +20,12 @@ struct CivilDate {
   unsigned day = 1;    // 1-31
 };
 
-// Days from 1970-01-01 to year-month-day.  REQUIRES: month in 1-12 and day
-// in 1-31 (a day past the month's end counts on into the next month).
-constexpr int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day) {
+// Days from 1970-01-01 to year-month-day.  REQUIRES: month in 1-12 (a day
+// past the month's end counts on into the next month).
+constexpr int64_t DaysFromCivil(int64_t year, unsigned month_1_to_12, unsigned day_of_month) {
+  // Signed throughout: an out-of-range day counts on (or back) instead of
+  // wrapping.
+  const int64_t month = month_1_to_12, day = day_of_month;
   year -= month <= 2 ? 1 : 0;
   const int64_t era = (year >= 0 ? year : year - 399) / 400;
   const int64_t year_of_era = year - era * 400;                                     // 0-399
