@@ -4,11 +4,16 @@
 #include <span>
 #include <utility>
 
+#include "keystorm/thread_name.h"
+
 namespace keystorm::storage {
 
 ChallengeBatcher::ChallengeBatcher(CredentialStore* store, size_t max_group, LedgerSync sync)
     : store_(store), max_group_(std::max<size_t>(1, max_group)), sync_(sync) {
-  writer_ = std::thread([this] { WriterLoop(); });
+  writer_ = std::thread([this] {
+    NameThisThread("ks-ledger");
+    WriterLoop();
+  });
 }
 
 ChallengeBatcher::~ChallengeBatcher() {

@@ -10,6 +10,7 @@
 
 #include "coding.h"
 #include "keystorm/storage/store_layout.h"
+#include "keystorm/thread_name.h"
 #include "lock_stripes.h"
 #include "rocks_util.h"
 
@@ -49,7 +50,10 @@ Result<std::unique_ptr<RocksCredentialStore>> RocksCredentialStore::Open(
   if (Status s = store->OpenDb(); !s.ok()) return s;
   if (Status s = store->CheckOrWriteFormat(); !s.ok()) return s;
   if (!config.read_only && config.challenge_sweep_interval_ms > 0) {
-    store->sweeper_ = std::thread([raw = store.get()] { raw->SweepLoop(); });
+    store->sweeper_ = std::thread([raw = store.get()] {
+      NameThisThread("ks-sweep");
+      raw->SweepLoop();
+    });
   }
   return store;
 }

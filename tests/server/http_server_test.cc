@@ -15,6 +15,7 @@
 #include "http_test_server.h"
 #include "keystorm/server/http.h"
 #include "keystorm/server/http_server.h"
+#include "keystorm/test/thread_names.h"
 
 namespace keystorm::server::testing {
 namespace {
@@ -28,6 +29,13 @@ TEST(HttpServerTest, AnswersARoutedRequest) {
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->body, "hello");
   EXPECT_EQ(response->Header("content-type"), "text/plain");
+}
+
+// The I/O threads are "ks-io-N" in top -H (keystorm/thread_name.h).
+TEST(HttpServerTest, TheIoThreadsAreNamed) {
+  RunningServer running = StartServer({}, HelloRouter(), /*io_threads=*/2);
+  EXPECT_TRUE(test::ThreadNamedAppears("ks-io-0"));
+  EXPECT_TRUE(test::ThreadNamedAppears("ks-io-1"));
 }
 
 TEST(HttpServerTest, KeepsTheConnectionAliveAcrossRequests) {

@@ -13,6 +13,7 @@
 #include "keystorm/storage/challenge_sealer.h"
 #include "keystorm/storage/memory_store.h"
 #include "keystorm/storage/rocks_store.h"
+#include "keystorm/test/thread_names.h"
 #include "store_test_util.h"
 
 namespace keystorm::storage::testing {
@@ -79,6 +80,13 @@ TEST(ChallengeBatcher, FirstUseIsOkSecondIsAlreadyUsed) {
   Answer second = RedeemAndWait(&batcher, sealer, c, CeremonyKind::kAuthentication, user, kT0 + 2);
   ASSERT_TRUE(second.status.ok());
   EXPECT_EQ(second.check, ChallengeCheck::kAlreadyUsed);
+}
+
+// Its writer thread is "ks-ledger" in top -H (keystorm/thread_name.h).
+TEST(ChallengeBatcher, TheWriterThreadIsNamed) {
+  MemoryCredentialStore store;
+  ChallengeBatcher batcher(&store);
+  EXPECT_TRUE(keystorm::test::ThreadNamedAppears("ks-ledger"));
 }
 
 // kEachGroup: the continuation runs on a synced spend.  kDeferToCaller: the

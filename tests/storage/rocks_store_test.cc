@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "keystorm/storage/store_layout.h"
+#include "keystorm/test/thread_names.h"
 #include "raw_db.h"
 #include "store_test_util.h"
 
@@ -366,6 +367,7 @@ TEST(RocksStoreSweep, BackgroundSweepRuns) {
     ASSERT_TRUE(store->GetStats(false, &stats).ok());
   }
   EXPECT_GT(stats.challenge_horizon_ms, 1'700'000'000'000);
+  EXPECT_TRUE(keystorm::test::ThreadNamedAppears("ks-sweep"));  // as top -H shows it
 }
 
 }  // namespace

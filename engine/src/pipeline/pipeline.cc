@@ -4,6 +4,7 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_scheduler_observer.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "keystorm/json_scratch.h"
+#include "keystorm/thread_name.h"
 #include "keystorm/webauthn_json.h"
 #include "keystorm/usable_cores.h"
 #include "pipeline/key_cache.h"
@@ -63,6 +65,21 @@ struct WorkerScratch {
   LookupScratch lookup;
 };
 
+// Names TBB's worker threads "ks-verify" when they enter the pipeline's
+// arena (keystorm/thread_name.h).  TBB's workers are shared by every arena
+// of the process: one that later works for an embedder's arena keeps the
+// name.
+class NameVerifyWorkers final : public tbb::task_scheduler_observer {
+ public:
+  explicit NameVerifyWorkers(tbb::task_arena& arena) : tbb::task_scheduler_observer(arena) {
+    observe(true);
+  }
+  ~NameVerifyWorkers() override { observe(false); }
+  void on_scheduler_entry(bool is_worker) override {
+    if (is_worker) NameThisThread("ks-verify");
+  }
+};
+
 // One batch's slots and how many of them the batch uses.
 struct BatchSet {
   std::vector<Slot> slots;
@@ -86,8 +103,14 @@ class Pipeline::Impl {
         queue_(options.max_in_flight),
         key_cache_(options.key_cache_capacity) {
     for (BatchSet& set : sets_) set.slots.resize(max_batch_);
-    committer_ = std::thread([this] { CommitLoop(); });
-    dispatcher_ = std::thread([this] { DispatchLoop(); });
+    committer_ = std::thread([this] {
+      NameThisThread("ks-commit");
+      CommitLoop();
+    });
+    dispatcher_ = std::thread([this] {
+      NameThisThread("ks-dispatch");
+      DispatchLoop();
+    });
   }
 
   ~Impl() {
@@ -457,6 +480,7 @@ class Pipeline::Impl {
   const int workers_;
   const size_t max_batch_;
   tbb::task_arena arena_;
+  NameVerifyWorkers name_verify_workers_{arena_};
   tbb::enumerable_thread_specific<WorkerScratch> scratch_;
   pipeline::MpmcQueue<std::unique_ptr<Job>> queue_;
   pipeline::KeyCache key_cache_;

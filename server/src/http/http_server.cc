@@ -21,6 +21,7 @@
 #include "http/connection.h"
 #include "http/connection_registry.h"
 #include "http/listener_shared.h"
+#include "keystorm/thread_name.h"
 
 namespace keystorm::server {
 
@@ -233,7 +234,8 @@ void HttpServer::Start() {
     net::post(listener->acceptor.get_executor(), [l = listener.get()] { l->Accept(); });
   }
   for (int i = 0; i < impl_->thread_count; ++i) {
-    impl_->threads.emplace_back([this] {
+    impl_->threads.emplace_back([this, i] {
+      NameThisThread("ks-io-" + std::to_string(i));
       // Handlers are wrapped so that nothing should escape; should
       // something still do, the thread goes on serving rather than end
       // the process (std::terminate).

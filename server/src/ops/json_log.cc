@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "keystorm/json_writer.h"
+#include "keystorm/thread_name.h"
 
 namespace keystorm::server {
 
@@ -45,7 +46,12 @@ JsonLog::JsonLog(int fd, LogLevel min_level, Clock clock,
                  std::chrono::milliseconds flush_interval)
     : fd_(fd), min_level_(min_level), clock_(std::move(clock)), flush_interval_(flush_interval) {
   if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
-  if (buffered()) flusher_ = std::thread([this] { FlushLoop(); });
+  if (buffered()) {
+    flusher_ = std::thread([this] {
+      NameThisThread("ks-log");
+      FlushLoop();
+    });
+  }
 }
 
 JsonLog::~JsonLog() {
