@@ -44,6 +44,22 @@ TEST(JsonLogTest, WritesOneObjectPerLineWithTsLevelEventAndFields) {
             "\"fields\":{\"user\":\"alice\",\"attempt\":3,\"ok\":false,\"ms\":1.5,\"bytes\":42}}\n");
 }
 
+// The timestamp is RFC 3339 UTC with milliseconds, on either side of the
+// epoch and on a leap day's last millisecond.
+TEST(JsonLogTest, TimestampsAreUtcWithMilliseconds) {
+  auto at = [](int64_t ms) {
+    JsonLog log(-1, LogLevel::kInfo, [ms] {
+      return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+    });
+    std::string line = log.Format(LogLevel::kInfo, "e", {});
+    return line.substr(7, 24);  // after {"ts":"
+  };
+  EXPECT_EQ(at(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(at(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(at(1'709'251'199'999), "2024-02-29T23:59:59.999Z");
+  EXPECT_EQ(at(1'795'815'900'123), "2026-11-27T21:45:00.123Z");
+}
+
 TEST(JsonLogTest, ClientControlledTextCannotBreakTheLine) {
   JsonLog log(-1, LogLevel::kInfo, FixedTime);
   std::string line = log.Format(LogLevel::kInfo, "e", {{"ua", "x\"}\n{\"level\":\"error\""}});

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <ctime>
 
+#include "keystorm/civil_date.h"
 #include "keystorm/json_writer.h"
 #include "keystorm/thread_name.h"
 
@@ -22,22 +22,32 @@ std::string_view LogLevelName(LogLevel level) {
 
 namespace {
 
-// RFC 3339 in UTC with milliseconds: "2026-11-27T21:45:00.123Z".
+// RFC 3339 in UTC with milliseconds: "2026-11-27T21:45:00.123Z".  Written
+// digit by digit from the civil date, not by gmtime_r, strftime and
+// snprintf: a login's log line is formatted on the pipeline's committer,
+// the one serial stage, and this (with JsonWriter's to_chars) took its CPU
+// per login from 9.2 to 8.7 us (bench/replay/http_bench.sh, 2 vCPUs).
 std::string Timestamp(std::chrono::system_clock::time_point when) {
-  auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch());
-  int64_t ms = since_epoch.count();
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  int millis = static_cast<int>(ms % 1000);
-  if (millis < 0) {
-    millis += 1000;
-    seconds -= 1;
-  }
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[40];
-  size_t n = std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &utc);
-  std::snprintf(buffer + n, sizeof(buffer) - n, ".%03dZ", millis);
-  return buffer;
+  const int64_t ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
+  constexpr int64_t kMsPerDay = 86'400'000;
+  const int64_t days = ms / kMsPerDay - (ms % kMsPerDay < 0 ? 1 : 0);  // floor
+  int64_t of_day = ms - days * kMsPerDay;
+  const CivilDate date = CivilFromDays(days);
+  if (date.year < 0 || date.year > 9999) return "0000-00-00T00:00:00.000Z";  // not a log's time
+  char text[] = "YYYY-MM-DDTHH:MM:SS.mmmZ";
+  auto digits = [&](int at, int count, int64_t value) {
+    for (int i = at + count - 1; i >= at; --i, value /= 10) text[i] = static_cast<char>('0' + value % 10);
+  };
+  digits(0, 4, date.year);
+  digits(5, 2, date.month);
+  digits(8, 2, date.day);
+  digits(20, 3, of_day % 1000);
+  of_day /= 1000;
+  digits(17, 2, of_day % 60);
+  digits(14, 2, of_day / 60 % 60);
+  digits(11, 2, of_day / 3600);
+  return std::string(text, sizeof(text) - 1);
 }
 
 }  // namespace
