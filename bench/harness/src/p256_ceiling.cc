@@ -12,6 +12,7 @@
 #include <fstream>
 #include <thread>
 
+#include "keystorm/thread_name.h"
 #include "keystorm/usable_cores.h"
 
 namespace keystorm::bench {
@@ -79,6 +80,7 @@ Result<P256Ceiling::Rates> P256Ceiling::MeasureRates(int threads, double seconds
   auto start = Clock::now();
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
+      NameThisThread("ks-ceiling");
       size_t i = static_cast<size_t>(t) * 997;
       uint64_t n = 0;
       double cpu_start = ThreadCpuSeconds();

@@ -21,6 +21,7 @@
 #include "keystorm/pipeline.h"
 #include "keystorm/storage/memory_store.h"
 #include "keystorm/storage/rocks_store.h"
+#include "keystorm/thread_name.h"
 #include "keystorm/usable_cores.h"
 #include "keystorm/webauthn_json.h"
 #include "replay_stats.h"
@@ -348,6 +349,7 @@ Result<ReplayResult> RunReplay(const corpus::ReplayCorpus& corpus, const ReplayO
   {
     Pipeline pipeline(&verifier, store, po);
     std::thread challenger([&] {
+      NameThisThread("ks-spend");  // the server's ks-ledger, in process
       std::vector<ChallengeUse> uses;
       std::vector<ChallengeOutcome> outcomes;
       for (;;) {
