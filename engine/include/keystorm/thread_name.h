@@ -7,7 +7,7 @@
 //   ks-io-N      the HTTP server's I/O threads (server/src/http)
 //   ks-ledger    the challenge ledger's writer (storage::ChallengeBatcher)
 //   ks-dispatch  the pipeline's dispatcher: forms batches, verifies too
-//   ks-verify    TBB worker threads while they work in a pipeline's arena
+//   ks-verify    TBB worker threads, once they have verified for a pipeline
 //   ks-commit    the pipeline's committer: counters, sync, callbacks
 //   ks-sweep     the RocksDB store's expired-challenge sweep
 //   ks-log       the buffered service log's flusher

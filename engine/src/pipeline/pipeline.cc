@@ -4,7 +4,6 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
-#include <tbb/task_scheduler_observer.h>
 
 #include <algorithm>
 #include <atomic>
@@ -65,20 +64,19 @@ struct WorkerScratch {
   LookupScratch lookup;
 };
 
-// Names TBB's worker threads "ks-verify" when they enter the pipeline's
-// arena (keystorm/thread_name.h).  TBB's workers are shared by every arena
-// of the process: one that later works for an embedder's arena keeps the
-// name.
-class NameVerifyWorkers final : public tbb::task_scheduler_observer {
- public:
-  explicit NameVerifyWorkers(tbb::task_arena& arena) : tbb::task_scheduler_observer(arena) {
-    observe(true);
-  }
-  ~NameVerifyWorkers() override { observe(false); }
-  void on_scheduler_entry(bool is_worker) override {
-    if (is_worker) NameThisThread("ks-verify");
-  }
-};
+// Whether this thread has its name (keystorm/thread_name.h).  TBB's worker
+// threads are named "ks-verify" by the first chunk they verify; the
+// dispatcher, which verifies chunks too, names itself first.  TBB's workers
+// serve every arena of the process: one that later works for an embedder's
+// arena keeps the name.  (A tbb::task_scheduler_observer would name them
+// on entry, but oneTBB 2021.8 leaks its proxy, which fails LeakSanitizer.)
+thread_local bool thread_named = false;
+
+void NameThisThreadOnce(const char* name) {
+  if (thread_named) return;
+  thread_named = true;
+  NameThisThread(name);
+}
 
 // One batch's slots and how many of them the batch uses.
 struct BatchSet {
@@ -108,7 +106,7 @@ class Pipeline::Impl {
       CommitLoop();
     });
     dispatcher_ = std::thread([this] {
-      NameThisThread("ks-dispatch");
+      NameThisThreadOnce("ks-dispatch");
       DispatchLoop();
     });
   }
@@ -226,6 +224,7 @@ class Pipeline::Impl {
       tbb::parallel_for(
           tbb::blocked_range<size_t>(0, n, chunk),
           [&](const tbb::blocked_range<size_t>& r) {
+            NameThisThreadOnce("ks-verify");
             WorkerScratch& scratch = scratch_.local();
             for (size_t i = r.begin(); i != r.end(); ++i) ParseAndPrecheck(slots[i], &scratch.json);
             // Isolated: an embedder's store may run TBB work inside
@@ -480,7 +479,6 @@ class Pipeline::Impl {
   const int workers_;
   const size_t max_batch_;
   tbb::task_arena arena_;
-  NameVerifyWorkers name_verify_workers_{arena_};
   tbb::enumerable_thread_specific<WorkerScratch> scratch_;
   pipeline::MpmcQueue<std::unique_ptr<Job>> queue_;
   pipeline::KeyCache key_cache_;
