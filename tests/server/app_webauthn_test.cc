@@ -153,6 +153,10 @@ TEST_F(WebAuthnApiTest, MalformedBodiesAreRefusedAndStoreNothing) {
   EXPECT_FALSE(user.has_value());
   HttpResponse verify = app_.AuthenticationVerify(R"({"id":"AA"})");
   EXPECT_EQ(ErrorCode(verify), "malformed_request");
+  // The message names what was wrong only as far as the route can know it:
+  // a login/start body is not a WebAuthn response.
+  HttpResponse start = app_.LoginStart("{\"username\":");
+  EXPECT_EQ(JsonString(start.body, "error.message"), "The request is not well-formed.");
 }
 
 TEST_F(WebAuthnApiTest, ForgedChallengeIsUnknown) {

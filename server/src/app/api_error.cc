@@ -22,6 +22,9 @@ bool IsMalformed(VerifyError verdict) {
 
 // One sentence per kind of failure; never the check that failed.
 std::string_view PublicMessage(VerifyError verdict, Ceremony ceremony) {
+  // malformed_request also answers the options and login/start bodies,
+  // which are not WebAuthn responses; the other three are parts of one.
+  if (verdict == VerifyError::kMalformedRequest) return "The request is not well-formed.";
   if (IsMalformed(verdict)) return "The request is not a well-formed WebAuthn response.";
   if (verdict == VerifyError::kPolicyDenied) return "This sign-in is not allowed.";
   if (verdict == VerifyError::kChallengeUnknown) {
