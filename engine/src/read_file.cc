@@ -1,6 +1,7 @@
 #include "keystorm/read_file.h"
 
 #include <cstdio>
+#include <utility>
 
 namespace keystorm {
 
@@ -17,6 +18,12 @@ std::optional<std::string> ReadWholeFile(const std::filesystem::path& path) {
   std::fclose(file);
   if (failed) return std::nullopt;
   return text;
+}
+
+Result<std::string> ReadConfiguredFile(const std::filesystem::path& path) {
+  std::optional<std::string> text = ReadWholeFile(path);
+  if (!text) return Status::InvalidArgument(path.string() + ": cannot be read");
+  return std::move(*text);
 }
 
 }  // namespace keystorm

@@ -40,5 +40,18 @@ TEST(ReadWholeFileTest, AMissingFileOrADirectoryIsNothing) {
   EXPECT_EQ(ReadWholeFile(dir.path()), std::nullopt) << "a directory is not an empty file";
 }
 
+TEST(ReadWholeFileTest, AConfiguredFileThatCannotBeReadNamesItsPath) {
+  test::ScratchDir dir("keystorm-read-file");
+  ASSERT_FALSE(dir.path().empty());
+  Result<std::string> missing = ReadConfiguredFile(dir.Sub("policy.toml"));
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(missing.error().message(), dir.Sub("policy.toml") + ": cannot be read");
+  std::ofstream(dir.Sub("present")) << "text";
+  Result<std::string> present = ReadConfiguredFile(dir.Sub("present"));
+  ASSERT_TRUE(present.has_value());
+  EXPECT_EQ(*present, "text");
+}
+
 }  // namespace
 }  // namespace keystorm

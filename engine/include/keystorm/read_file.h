@@ -9,6 +9,7 @@
 #include <string>
 
 #include "keystorm/export.h"
+#include "keystorm/status.h"
 
 namespace keystorm {
 
@@ -16,6 +17,11 @@ namespace keystorm {
 // directory, or a read fails part way.  The caller words the error: what
 // the file was for says more than errno does.
 KEYSTORM_EXPORT std::optional<std::string> ReadWholeFile(const std::filesystem::path& path);
+
+// ReadWholeFile for a file the operator named in the configuration (a
+// policy, a key file, the configuration itself): InvalidArgument
+// "PATH: cannot be read" when it cannot be.
+KEYSTORM_EXPORT Result<std::string> ReadConfiguredFile(const std::filesystem::path& path);
 
 }  // namespace keystorm
 

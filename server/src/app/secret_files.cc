@@ -53,12 +53,6 @@ Status WriteNewSecretFile(const std::string& path, std::string_view text) {
   return Status::Ok();
 }
 
-Result<std::string> ReadFileText(const std::string& path) {
-  std::optional<std::string> text = ReadWholeFile(path);
-  if (!text) return Status::InvalidArgument(path + ": cannot be read");
-  return std::move(*text);
-}
-
 }  // namespace
 
 Result<std::vector<storage::ChallengeKey>> ParseChallengeKeys(std::string_view text,
@@ -117,7 +111,7 @@ Result<std::vector<storage::ChallengeKey>> LoadOrCreateChallengeKeys(const std::
     Status written = WriteNewSecretFile(path, line);
     if (!written.ok()) return written;
   }
-  auto text = ReadFileText(path);
+  auto text = ReadConfiguredFile(path);
   if (!text) return text.error();
   auto keys = ParseChallengeKeys(*text, now_ms);
   if (!keys) return Status::InvalidArgument(path + ": " + std::string(keys.error().message()));
@@ -125,7 +119,7 @@ Result<std::vector<storage::ChallengeKey>> LoadOrCreateChallengeKeys(const std::
 }
 
 Result<std::string> ReadSecretFile(const std::string& path) {
-  auto text = ReadFileText(path);
+  auto text = ReadConfiguredFile(path);
   if (!text) return text.error();
   std::string_view first = *text;
   first = Trim(first.substr(0, first.find('\n')));

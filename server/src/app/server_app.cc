@@ -40,12 +40,6 @@ int64_t NowMs() {
       .count();
 }
 
-Result<std::string> ReadText(const std::string& path) {
-  std::optional<std::string> text = ReadWholeFile(path);
-  if (!text) return Status::InvalidArgument(path + ": cannot be read");
-  return std::move(*text);
-}
-
 // The shipped folders, for a binary run from the build tree or the checkout.
 std::string DefaultFolder(const char* name) {
 #ifdef KEYSTORM_SERVER_SOURCE_DIR
@@ -123,7 +117,7 @@ class ServerApp::Impl {
     if (config.policy_file.empty()) {
       return Status::InvalidArgument("no [policy].file configured (the built-in policy is fixed)");
     }
-    auto text = ReadText(config.policy_file);
+    auto text = ReadConfiguredFile(config.policy_file);
     if (!text) return text.error();
     std::vector<policy::Diagnostic> diagnostics;
     Status status = policies->Reload(*text, &diagnostics);
@@ -229,7 +223,7 @@ Result<std::unique_ptr<ServerApp>> ServerApp::Create(const ServerConfig& config_
   // Policy.
   std::string policy_text(kDefaultPolicyToml);
   if (!config.policy_file.empty()) {
-    auto text = ReadText(config.policy_file);
+    auto text = ReadConfiguredFile(config.policy_file);
     if (!text) return text.error();
     policy_text = std::move(*text);
   }

@@ -238,8 +238,8 @@ Result<ServerConfig> ParseServerConfig(std::string_view toml_text) {
 }
 
 Result<ServerConfig> LoadServerConfigFile(const std::string& path) {
-  std::optional<std::string> text = ReadWholeFile(path);
-  if (!text) return Status::InvalidArgument(path + ": cannot be read");
+  Result<std::string> text = ReadConfiguredFile(path);
+  if (!text) return text.error();
   auto config = ParseServerConfig(*text);
   if (!config) return Status::InvalidArgument(path + ": " + std::string(config.error().message()));
   return config;
