@@ -46,6 +46,47 @@ TEST_P(PipelineTest, GivesTheSingleJobVerdictForABadSignature) {
   EXPECT_EQ(StoredSignCount(&store_, a.credential_id()), 5u) << "a rejection must write nothing";
 }
 
+// A submitter that decoded the envelope itself (the server, which spends
+// the challenge first) hands it over decoded: the pipeline starts from it
+// and does not read response_json, which here is not even JSON.
+TEST_P(PipelineTest, StartsFromAResponseTheSubmitterDecoded) {
+  TestAuthenticator a(GetParam());
+  StoreCredential(&store_, a, 5);
+  Pipeline pipeline(&verifier_, &store_, PipelineOptions{.workers = 2});
+
+  AssertionJob job = MakeAssertionJob(a, 6);
+  JsonScratch scratch;
+  AuthenticationResponse decoded;
+  ASSERT_EQ(ParseAuthenticationResponseJson(job.response_json, &scratch, &decoded), VerifyError::kOk);
+  job.parsed_response = std::move(decoded);
+  job.response_json = "not json";
+  AssertionOutcome out = pipeline.SubmitAssertion(std::move(job)).get();
+  ASSERT_TRUE(out.status.ok()) << out.status.ToString();
+  EXPECT_EQ(out.verdict, VerifyError::kOk) << VerifyErrorName(out.verdict);
+  EXPECT_EQ(out.credential_id, a.credential_id());
+  EXPECT_EQ(StoredSignCount(&store_, a.credential_id()), 6u);
+
+  // Decoded is not trusted: every later step still runs on it.
+  AssertionOptions options;
+  options.sign_count = 7;
+  options.corrupt_signature = true;
+  AssertionJob bad;
+  ASSERT_EQ(ParseAuthenticationResponseJson(a.Assert(options).Json(), &scratch, &decoded),
+            VerifyError::kOk);
+  bad.parsed_response = std::move(decoded);
+  bad.expected.challenge = kChallenge;
+  bad.expected.user_handle = a.user_handle();
+  out = pipeline.SubmitAssertion(std::move(bad)).get();
+  EXPECT_EQ(out.verdict, VerifyError::kSignatureInvalid);
+  EXPECT_EQ(StoredSignCount(&store_, a.credential_id()), 6u);
+
+  // Without it, response_json is what is read.
+  AssertionJob unparsed = MakeAssertionJob(a, 8);
+  unparsed.response_json = "not json";
+  out = pipeline.SubmitAssertion(std::move(unparsed)).get();
+  EXPECT_EQ(out.verdict, VerifyError::kMalformedRequest);
+}
+
 INSTANTIATE_TEST_SUITE_P(Algorithms, PipelineTest,
                          testing::Values(-7, -35, -36, -8, -257, -37),
                          [](const testing::TestParamInfo<int64_t>& param) {

@@ -3,7 +3,8 @@
 //
 // Stages of one batch (engine/src/pipeline/pipeline.cc).  Stages 1-3 run
 // in one parallel pass over chunks of the batch, each chunk on one worker:
-//   1. parse + stateless checks (JSON envelope, clientDataJSON with one
+//   1. parse + stateless checks (JSON envelope unless the submitter gave it
+//      decoded, clientDataJSON with one
 //      reused simdjson parser per worker, authenticatorData, flags,
 //      rpIdHash, origin, challenge);
 //   2. one CredentialStore::MultiLookup for the chunk's credentials;
@@ -50,6 +51,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "keystorm/credential_store.h"
@@ -83,6 +85,12 @@ KEYSTORM_EXPORT size_t DefaultMaxBatch(int workers);
 
 struct KEYSTORM_EXPORT AssertionJob {
   std::string response_json;  // AuthenticationResponseJSON
+  // The same response already decoded by ParseAuthenticationResponseJson,
+  // for a submitter that had to read it first (the server reads
+  // clientDataJSON to spend the challenge before it submits).  When set,
+  // stage 1 starts from it and response_json is not read, so the envelope
+  // is parsed and decoded once per login, not twice.
+  std::optional<AuthenticationResponse> parsed_response;
   AssertionExpectations expected;
 };
 

@@ -311,8 +311,15 @@ class Pipeline::Impl {
     s.update = CredentialUpdate();
     s.response.raw_id.clear();  // a failed parse must not report the last batch's id
     if (s.job->kind == Job::Kind::kAssertion) {
-      s.verdict = ParseAuthenticationResponseJson(s.job->assertion.response_json, scratch, &s.response);
-      if (s.verdict != VerifyError::kOk) return;
+      AssertionJob& job = s.job->assertion;
+      if (job.parsed_response) {
+        s.response = std::move(*job.parsed_response);
+        job.parsed_response.reset();
+        s.verdict = VerifyError::kOk;
+      } else {
+        s.verdict = ParseAuthenticationResponseJson(job.response_json, scratch, &s.response);
+        if (s.verdict != VerifyError::kOk) return;
+      }
       verifier_->PrecheckAssertion(s.response, s.job->assertion.expected, scratch, &s.precheck);
     } else {
       // Registrations need no stored state before their final insert.

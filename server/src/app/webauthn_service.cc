@@ -654,22 +654,25 @@ class WebAuthnService::Impl {
     }
     if (!Admit(context, respond)) return;
     if (!EnterVerification(&context, respond)) return;
+    // The decoded response goes to the pipeline, which then does not parse
+    // the body again.  The view stays valid when `parsed` moves into the
+    // continuation: a moved vector keeps its buffer.
+    ByteView client_data_json(parsed.client_data_json);
     RedeemFromClientData(
-        context, respond, parsed.client_data_json, storage::CeremonyKind::kAuthentication,
+        context, respond, client_data_json, storage::CeremonyKind::kAuthentication,
         Ceremony::kAuthentication,
-        [this, context, respond, body = std::move(request.body),
-         response_user_handle = std::move(parsed.user_handle)](std::string challenge,
-                                                               Bytes bound_handle) mutable {
-          SubmitAssertion(std::move(context), respond, std::move(body), response_user_handle,
-                          std::move(challenge), std::move(bound_handle));
+        [this, context, respond, parsed = std::move(parsed)](std::string challenge,
+                                                             Bytes bound_handle) mutable {
+          SubmitAssertion(std::move(context), respond, std::move(parsed), std::move(challenge),
+                          std::move(bound_handle));
         });
   }
 
   // The login after its challenge is spent: the account (A6), the policy,
   // then the pipeline.
-  void SubmitAssertion(Context context, const Responder& respond, std::string body,
-                       const std::optional<Bytes>& response_user_handle, std::string challenge,
-                       Bytes bound_handle) {
+  void SubmitAssertion(Context context, const Responder& respond, AuthenticationResponse parsed,
+                       std::string challenge, Bytes bound_handle) {
+    const std::optional<Bytes>& response_user_handle = parsed.user_handle;
     // A6: the user was identified before the ceremony (bound challenge), or
     // the discoverable credential names its owner (userHandle).
     Bytes user_handle = bound_handle;
@@ -696,7 +699,7 @@ class WebAuthnService::Impl {
                            "authentication refused: login action is " + decision->action);
     }
     AssertionJob job;
-    job.response_json = std::move(body);
+    job.parsed_response = std::move(parsed);
     job.expected.challenge = challenge;
     job.expected.requirements = decision->requirements;
     if (deps_.metadata) job.expected.requirements.metadata = deps_.metadata();
