@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "keystorm/civil_date.h"
+
 namespace keystorm::policy::internal {
 
 void AsciiLowerInto(std::string_view text, std::string* out) {
@@ -71,23 +73,12 @@ bool IsAllowedRedirect(std::string_view url, const std::vector<Located<std::stri
   return false;
 }
 
-// Howard Hinnant's civil_from_days.
 std::string FormatUnixTime(int64_t unix_seconds) {
-  int64_t days = unix_seconds / 86400;
-  int64_t secs = unix_seconds % 86400;
-  if (secs < 0) {
-    secs += 86400;
-    --days;
-  }
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned day = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t year = static_cast<int64_t>(yoe) + era * 400 + (month <= 2);
+  const DaySplit split = SplitIntoDays(unix_seconds, 86400);
+  const int64_t secs = split.into_day;
+  const CivilDate date = CivilFromDays(split.days);
+  const int64_t year = date.year;
+  const unsigned month = date.month, day = date.day;
   char buffer[64];
   std::snprintf(buffer, sizeof(buffer), "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
                 static_cast<long long>(year), month, day, static_cast<long long>(secs / 3600),

@@ -42,5 +42,31 @@ TEST(CivilDateTest, EveryDayRoundTripsAndFollowsTheDayBefore) {
   }
 }
 
+// Floor division: the second before the epoch is the last of 1969-12-31,
+// not a negative time of 1970-01-01.
+TEST(CivilDateTest, SplitIntoDaysFloorsBeforeTheEpoch) {
+  EXPECT_EQ(SplitIntoDays(0, 86400).days, 0);
+  EXPECT_EQ(SplitIntoDays(0, 86400).into_day, 0);
+  EXPECT_EQ(SplitIntoDays(86399, 86400).days, 0);
+  EXPECT_EQ(SplitIntoDays(86399, 86400).into_day, 86399);
+  EXPECT_EQ(SplitIntoDays(86400, 86400).days, 1);
+  EXPECT_EQ(SplitIntoDays(-1, 86400).days, -1);
+  EXPECT_EQ(SplitIntoDays(-1, 86400).into_day, 86399);
+  EXPECT_EQ(SplitIntoDays(-86400, 86400).days, -1);
+  EXPECT_EQ(SplitIntoDays(-86400, 86400).into_day, 0);
+  EXPECT_EQ(SplitIntoDays(-86401, 86400).days, -2);
+  // Milliseconds: 1969-12-31T23:59:59.999Z.
+  DaySplit ms = SplitIntoDays(-1, 86'400'000);
+  EXPECT_EQ(ms.days, -1);
+  EXPECT_EQ(ms.into_day, 86'399'999);
+  EXPECT_EQ(CivilFromDays(ms.days).year, 1969);
+  for (int64_t t = -200'000; t <= 200'000; t += 997) {
+    DaySplit s = SplitIntoDays(t, 86400);
+    EXPECT_EQ(s.days * 86400 + s.into_day, t);
+    EXPECT_GE(s.into_day, 0);
+    EXPECT_LT(s.into_day, 86400);
+  }
+}
+
 }  // namespace
 }  // namespace keystorm

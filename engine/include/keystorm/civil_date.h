@@ -1,7 +1,7 @@
 // Calendar dates of the proleptic Gregorian calendar as days since
 // 1970-01-01, and back: for the dates in policies (bypass expiries), MDS
 // blobs (nextUpdate, status report dates), the corpus's ISO 8601 times and
-// the command-line tools' --now.  Exact for years within ±10^12, with no
+// the command-line tools' --now, the log's timestamps.  Exact for years within ±10^12, with no
 // time zone and no libc (timegm reads TZ; gmtime_r has a range).
 //
 // The arithmetic counts years from March, so that a leap day ends a year,
@@ -48,6 +48,23 @@ constexpr CivilDate CivilFromDays(int64_t days) {
   date.month = static_cast<unsigned>(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
   date.year = year_of_era + era * 400 + (date.month <= 2 ? 1 : 0);
   return date;
+}
+
+// A count of units since 1970-01-01T00:00Z (seconds, milliseconds) as the
+// day it falls in and how far into that day: floor division, so a time
+// before the epoch belongs to the day before, with `into_day` in
+// [0, units_per_day).  REQUIRES: units_per_day > 0.
+struct DaySplit {
+  int64_t days = 0;
+  int64_t into_day = 0;
+};
+constexpr DaySplit SplitIntoDays(int64_t units_since_epoch, int64_t units_per_day) {
+  DaySplit split{units_since_epoch / units_per_day, units_since_epoch % units_per_day};
+  if (split.into_day < 0) {
+    split.into_day += units_per_day;
+    --split.days;
+  }
+  return split;
 }
 
 }  // namespace keystorm

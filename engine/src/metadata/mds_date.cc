@@ -35,9 +35,7 @@ bool IsMdsDate(std::string_view text) {
 }
 
 std::string UtcDate(int64_t unix_seconds) {
-  // Floor division: a time before the epoch belongs to the day before.
-  int64_t days = unix_seconds / 86400 - (unix_seconds % 86400 < 0 ? 1 : 0);
-  CivilDate date = CivilFromDays(days);
+  CivilDate date = CivilFromDays(SplitIntoDays(unix_seconds, 86400).days);
   char text[64];
   std::snprintf(text, sizeof(text), "%04lld-%02u-%02u", static_cast<long long>(date.year),
                 date.month, date.day);

@@ -30,10 +30,9 @@ namespace {
 std::string Timestamp(std::chrono::system_clock::time_point when) {
   const int64_t ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
-  constexpr int64_t kMsPerDay = 86'400'000;
-  const int64_t days = ms / kMsPerDay - (ms % kMsPerDay < 0 ? 1 : 0);  // floor
-  int64_t of_day = ms - days * kMsPerDay;
-  const CivilDate date = CivilFromDays(days);
+  const DaySplit split = SplitIntoDays(ms, 86'400'000);
+  int64_t of_day = split.into_day;
+  const CivilDate date = CivilFromDays(split.days);
   if (date.year < 0 || date.year > 9999) return "0000-00-00T00:00:00.000Z";  // not a log's time
   char text[] = "YYYY-MM-DDTHH:MM:SS.mmmZ";
   auto digits = [&](int at, int count, int64_t value) {
