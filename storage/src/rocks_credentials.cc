@@ -46,6 +46,37 @@ Status RocksCredentialStore::MultiLookup(std::span<const ByteView> ids,
   return ReadCredentials(db_.get(), rocksdb::ReadOptions(), cf_[kCredentials], ids, out);
 }
 
+uint64_t RocksCredentialStore::CredentialWriteEpoch() {
+  // Acquire: a lookup that starts after this sees every write noted at or
+  // before the epoch it returns (NoteCredentialWrites stores with release
+  // after the write has returned).
+  return credential_epoch_.load(std::memory_order_acquire);
+}
+
+void RocksCredentialStore::NoteCredentialWrites(std::span<const ByteView> ids) {
+  if (ids.empty()) return;
+  std::lock_guard<std::mutex> lock(recent_writes_mu_);
+  const uint64_t epoch = credential_epoch_.load(std::memory_order_relaxed) + 1;
+  if (recent_writes_.size() + ids.size() > config_.recent_credential_writes) {
+    // Forget, and say so: every write at or below the floor may be missing
+    // from the map, so a lookup older than it is never trusted.
+    recent_writes_.clear();
+    recent_writes_floor_ = epoch - 1;
+  }
+  for (ByteView id : ids) recent_writes_[std::string(AsChars(id))] = epoch;
+  credential_epoch_.store(epoch, std::memory_order_release);
+}
+
+bool RocksCredentialStore::UnwrittenSince(ByteView id, uint64_t epoch) const {
+  // Epoch 0 is "no hint" (and the store's epochs start at 1).  A lookup at
+  // `epoch` saw every write noted at or below it; a write noted above it
+  // is in the map unless the map was emptied after the lookup, which the
+  // floor tells.
+  if (epoch == 0 || epoch < recent_writes_floor_) return false;
+  auto it = recent_writes_.find(std::string(AsChars(id)));
+  return it == recent_writes_.end() || it->second <= epoch;
+}
+
 Status RocksCredentialStore::CommitUpdates(std::span<const CounterUpdate> updates,
                                            std::vector<CommitOutcome>* outcomes) {
   outcomes->assign(updates.size(), CommitOutcome::kNotFound);
@@ -56,23 +87,61 @@ Status RocksCredentialStore::CommitUpdates(std::span<const CounterUpdate> update
   // in a batch see each other, in order.
   std::unordered_map<std::string_view, size_t> slot_of;
   std::vector<ByteView> distinct;
+  std::vector<const CounterUpdate*> first_update;  // of each distinct credential
   std::vector<size_t> slot(updates.size());
   for (size_t i = 0; i < updates.size(); ++i) {
     ByteView id = updates[i].credential_id;
     if (Status s = ValidateCredentialId(id); !s.ok()) return s;
     stripes.push_back(LockStripes::StripeOf(StripeDomain::kCredential, id));
     auto [it, fresh] = slot_of.emplace(AsChars(id), distinct.size());
-    if (fresh) distinct.push_back(id);
+    if (fresh) {
+      distinct.push_back(id);
+      first_update.push_back(&updates[i]);
+    }
     slot[i] = it->second;
   }
 
   LockStripes::Guard guard(stripes_.get(), std::move(stripes));
-  std::vector<std::optional<CredentialRecord>> current;
-  if (Status s =
-          ReadCredentials(db_.get(), rocksdb::ReadOptions(), cf_[kCredentials], distinct, &current);
-      !s.ok()) {
-    return s;
+  // Each credential's stored record: the looked-up one when nothing has
+  // written the credential since its lookup (the stripes we hold keep it
+  // so), else read now.  In a storm most credentials are used once, long
+  // after their last write, so the serial commit mostly reads nothing.
+  std::vector<std::optional<CredentialRecord>> current(distinct.size());
+  std::vector<ByteView> reread;
+  std::vector<size_t> reread_slot;
+  {
+    std::lock_guard<std::mutex> lock(recent_writes_mu_);
+    for (size_t k = 0; k < distinct.size(); ++k) {
+      const CounterUpdate& u = *first_update[k];
+      if (u.looked_up != nullptr && Equal(u.looked_up->id, distinct[k]) &&
+          UnwrittenSince(distinct[k], u.looked_up_at_epoch)) {
+        continue;
+      }
+      reread.push_back(distinct[k]);
+      reread_slot.push_back(k);
+    }
   }
+  {
+    size_t r = 0;
+    for (size_t k = 0; k < distinct.size(); ++k) {
+      if (r < reread_slot.size() && reread_slot[r] == k) {
+        ++r;
+        continue;
+      }
+      current[k] = *first_update[k]->looked_up;
+    }
+  }
+  if (!reread.empty()) {
+    commit_rereads_.fetch_add(reread.size(), std::memory_order_relaxed);
+    std::vector<std::optional<CredentialRecord>> read;
+    if (Status s =
+            ReadCredentials(db_.get(), rocksdb::ReadOptions(), cf_[kCredentials], reread, &read);
+        !s.ok()) {
+      return s;
+    }
+    for (size_t r = 0; r < reread.size(); ++r) current[reread_slot[r]] = std::move(read[r]);
+  }
+
   std::vector<bool> dirty(distinct.size(), false);
   for (size_t i = 0; i < updates.size(); ++i) {
     std::optional<CredentialRecord>& record = current[slot[i]];
@@ -84,15 +153,19 @@ Status RocksCredentialStore::CommitUpdates(std::span<const CounterUpdate> update
     }
   }
   rocksdb::WriteBatch batch;
+  std::vector<ByteView> written;
   std::string value;
   for (size_t k = 0; k < distinct.size(); ++k) {
     if (!dirty[k]) continue;
     value.clear();
     EncodeCredentialValue(*current[k], &value);
     batch.Put(cf_[kCredentials], ToSlice(distinct[k]), value);
+    written.push_back(distinct[k]);
   }
   if (batch.Count() == 0) return Status::Ok();  // §7.2 step 22 refusals and 0/0 write nothing
-  return Write(&batch);
+  Status s = Write(&batch);
+  NoteCredentialWrites(written);  // failed too: what it left is unknown
+  return s;
 }
 
 Status RocksCredentialStore::InsertCredentialIfAbsent(const CredentialRecord& record,
@@ -124,7 +197,10 @@ Status RocksCredentialStore::InsertCredentialIfAbsent(const CredentialRecord& re
     EncodeUserValue(*user, &value);
     batch.Put(cf_[kUsers], layout::UserKey(record.user_handle), value);
   }
-  if (Status s = Write(&batch); !s.ok()) return s;
+  Status written = Write(&batch);
+  const ByteView id(record.id);
+  NoteCredentialWrites(std::span<const ByteView>(&id, 1));
+  if (!written.ok()) return written;
   *inserted = true;
   return Status::Ok();
 }
@@ -199,7 +275,9 @@ Status RocksCredentialStore::Delete(ByteView credential_id) {
     rocksdb::WriteBatch batch;
     batch.Delete(cf_[kCredentials], ToSlice(credential_id));
     batch.Delete(cf_[kUserCredentials], layout::UserCredentialKey(owner, credential_id));
-    return Write(&batch);
+    Status written = Write(&batch);
+    NoteCredentialWrites(std::span<const ByteView>(&credential_id, 1));
+    return written;
   }
   return Status::Unavailable("delete: the credential keeps changing owner");
 }

@@ -73,6 +73,9 @@ Status ValidateStoreConfig(const StoreConfig& config) {
     return Status::InvalidArgument("write_buffer_bytes must be at least 1 MiB");
   }
   if (config.max_background_jobs < 1) return Status::InvalidArgument("max_background_jobs < 1");
+  if (config.recent_credential_writes < 1) {
+    return Status::InvalidArgument("recent_credential_writes must be at least 1");
+  }
   if (config.challenge_sweep_interval_ms < 0) {
     return Status::InvalidArgument("challenge_sweep_interval_ms < 0");
   }

@@ -296,7 +296,11 @@ Status RocksCredentialStore::Import(const ImportBatch& in) {
     batch.Put(cf_[kChallenges], layout::ChallengeKey(c.expires_at_ms, c.id), value);
   }
   if (batch.Count() == 0) return Status::Ok();
-  return Write(&batch);
+  Status written = Write(&batch);
+  std::vector<ByteView> imported;
+  for (const CredentialRecord& r : in.credentials) imported.emplace_back(r.id);
+  NoteCredentialWrites(imported);
+  return written;
 }
 
 }  // namespace keystorm::storage

@@ -141,7 +141,10 @@ Status RocksCredentialStore::ResetUser(ByteView user_handle, size_t* removed) {
     std::string value;
     EncodeUserValue(*user, &value);
     batch.Put(cf_[kUsers], layout::UserKey(user_handle), value);
-    if (Status w = Write(&batch); !w.ok()) return w;
+    Status written = Write(&batch);
+    std::vector<ByteView> gone(now_ids.begin(), now_ids.end());
+    NoteCredentialWrites(gone);
+    if (!written.ok()) return written;
     if (removed != nullptr) *removed = now_ids.size();
     return Status::Ok();
   }

@@ -20,7 +20,7 @@ inline RelyingPartyConfig TestRelyingParty() {
 }
 
 // Stores the authenticator's credential as R27 would, with `sign_count`.
-inline void StoreCredential(storage::MemoryCredentialStore* store, const TestAuthenticator& a,
+inline void StoreCredential(CredentialStore* store, const TestAuthenticator& a,
                             uint32_t sign_count = 0, bool backup_eligible = false) {
   CredentialRecord r;
   r.id = a.credential_id();
@@ -44,7 +44,7 @@ inline AssertionJob MakeAssertionJob(const TestAuthenticator& a, uint32_t sign_c
   return job;
 }
 
-inline uint32_t StoredSignCount(storage::MemoryCredentialStore* store, const Bytes& id) {
+inline uint32_t StoredSignCount(CredentialStore* store, const Bytes& id) {
   std::vector<ByteView> ids = {id};
   std::vector<std::optional<CredentialRecord>> out;
   EXPECT_TRUE(store->MultiLookup(ids, &out).ok());

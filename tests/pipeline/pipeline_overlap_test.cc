@@ -7,8 +7,13 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <future>
+#include <memory>
 #include <mutex>
+#include <vector>
 
+#include "keystorm/storage/rocks_store.h"
+#include "keystorm/test/scratch_dir.h"
 #include "pipeline_fixture.h"
 
 namespace keystorm::test {
@@ -67,6 +72,66 @@ TEST(PipelineOverlap, StaleLookupInTheNextBatchIsRefusedAtItsCommit) {
   EXPECT_EQ(o2.verdict, VerifyError::kSignCountRegression) << VerifyErrorName(o2.verdict);
   EXPECT_EQ(StoredSignCount(&inner, a.credential_id()), 2u);
   EXPECT_EQ(pipeline.stats().batches, 2u);
+}
+
+std::unique_ptr<storage::RocksCredentialStore> OpenRocks(const std::string& path) {
+  storage::StoreConfig config;
+  config.path = path;
+  config.challenge_sweep_interval_ms = 0;
+  config.block_cache_bytes = 8 << 20;
+  config.write_buffer_bytes = 4 << 20;
+  auto store = storage::RocksCredentialStore::Open(config);
+  EXPECT_TRUE(store.has_value()) << store.error().ToString();
+  return store.has_value() ? std::move(store.value()) : nullptr;
+}
+
+// The same race over RocksDB, whose commit applies an update to the
+// looked-up record when nothing wrote the credential since the lookup
+// (CounterUpdate::looked_up): here the first batch's commit did, so the
+// second is read again and refused.
+TEST(PipelineOverlap, StaleLookupIsReadAgainByTheRocksDbCommit) {
+  Verifier verifier{TestRelyingParty()};
+  ScratchDir dir;
+  auto inner = OpenRocks(dir.Sub("db"));
+  ASSERT_TRUE(inner);
+  TestAuthenticator a(-7);
+  StoreCredential(inner.get(), a, /*sign_count=*/1);
+  CommitAfterNextLookupStore store(inner.get());
+  Pipeline pipeline(&verifier, &store, PipelineOptions{.workers = 1, .max_batch = 1});
+  auto first = pipeline.SubmitAssertion(MakeAssertionJob(a, 2));
+  auto second = pipeline.SubmitAssertion(MakeAssertionJob(a, 2));
+  AssertionOutcome o1 = first.get(), o2 = second.get();
+  ASSERT_TRUE(store.overlapped()) << "the second lookup did not run before the first commit";
+  EXPECT_EQ(o1.verdict, VerifyError::kOk) << VerifyErrorName(o1.verdict);
+  EXPECT_EQ(o2.verdict, VerifyError::kSignCountRegression) << VerifyErrorName(o2.verdict);
+  EXPECT_EQ(StoredSignCount(inner.get(), a.credential_id()), 2u);
+  EXPECT_EQ(inner->commit_rereads(), 1u) << "only the stale lookup is read again";
+}
+
+// A storm: every credential used once, long after its last write.  The
+// commits read nothing again, whether they write (a security key's
+// counter) or not (a synced passkey's 0).
+TEST(PipelineOverlap, CredentialsUnwrittenSinceTheirLookupAreNotReadAgain) {
+  Verifier verifier{TestRelyingParty()};
+  ScratchDir dir;
+  auto store = OpenRocks(dir.Sub("db"));
+  ASSERT_TRUE(store);
+  std::vector<std::unique_ptr<TestAuthenticator>> keys;
+  for (int i = 0; i < 8; ++i) {
+    keys.push_back(std::make_unique<TestAuthenticator>(-7, /*slot=*/i));
+    StoreCredential(store.get(), *keys.back(), /*sign_count=*/i % 2 == 0 ? 0 : 5);
+  }
+  Pipeline pipeline(&verifier, store.get(), PipelineOptions{.workers = 2, .max_batch = 3});
+  std::vector<std::future<AssertionOutcome>> outcomes;
+  for (int i = 0; i < 8; ++i) {
+    outcomes.push_back(pipeline.SubmitAssertion(MakeAssertionJob(*keys[i], i % 2 == 0 ? 0 : 6)));
+  }
+  for (int i = 0; i < 8; ++i) {
+    AssertionOutcome out = outcomes[i].get();
+    EXPECT_EQ(out.verdict, VerifyError::kOk) << i << " " << VerifyErrorName(out.verdict);
+    EXPECT_EQ(StoredSignCount(store.get(), keys[i]->credential_id()), i % 2 == 0 ? 0u : 6u);
+  }
+  EXPECT_EQ(store->commit_rereads(), 0u);
 }
 
 }  // namespace

@@ -370,5 +370,95 @@ TEST(RocksStoreSweep, BackgroundSweepRuns) {
   EXPECT_TRUE(keystorm::test::ThreadNamedAppears("ks-sweep"));  // as top -H shows it
 }
 
+// The committer reads a credential again only when its looked-up record
+// may be stale (CommitUpdates, rocks_store.h): counted by commit_rereads().
+CounterUpdate HintedUpdate(const CredentialRecord& looked_up, uint64_t epoch, uint32_t count) {
+  CounterUpdate u;
+  u.credential_id = looked_up.id;
+  u.sign_count = count;
+  u.uv_initialized = true;
+  u.used_at = 1'790'000'000;
+  u.looked_up = &looked_up;
+  u.looked_up_at_epoch = epoch;
+  return u;
+}
+
+struct Looked {
+  uint64_t epoch = 0;
+  CredentialRecord record;
+};
+
+Looked LookUp(RocksCredentialStore* store, const Bytes& id) {
+  Looked l;
+  l.epoch = store->CredentialWriteEpoch();
+  std::vector<std::optional<CredentialRecord>> out;
+  EXPECT_TRUE(LookupStatus(store, {id}, &out).ok());
+  EXPECT_TRUE(out.at(0).has_value());
+  if (out.at(0)) l.record = *out[0];
+  return l;
+}
+
+CommitOutcome Commit(RocksCredentialStore* store, const CounterUpdate& u) {
+  std::vector<CommitOutcome> outcomes;
+  EXPECT_TRUE(store->CommitUpdates(std::span<const CounterUpdate>(&u, 1), &outcomes).ok());
+  return outcomes.empty() ? CommitOutcome::kNotFound : outcomes[0];
+}
+
+TEST(RocksStoreCommitHints, AnUnwrittenLookupIsNotReadAgain) {
+  ScratchDir dir;
+  auto store = MustOpen(Config(dir.Sub("db")));
+  ASSERT_TRUE(store);
+  Insert(store.get(), MakeCredential("a", "u", 0));
+  Insert(store.get(), MakeCredential("b", "u", 5));
+
+  // A synced passkey (0 with 0) and a security key, each from a lookup made
+  // after its last write: nothing is read.
+  Looked a = LookUp(store.get(), B("a"));
+  Looked b = LookUp(store.get(), B("b"));
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(a.record, a.epoch, 0)), CommitOutcome::kUnchanged);
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(b.record, b.epoch, 6)), CommitOutcome::kApplied);
+  EXPECT_EQ(store->commit_rereads(), 0u);
+
+  // "b" was written by that commit: its old lookup is read again, and the
+  // verdict is against the stored 6.  "a" was not written: still trusted.
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(b.record, b.epoch, 6)), CommitOutcome::kRegression);
+  EXPECT_EQ(store->commit_rereads(), 1u);
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(a.record, a.epoch, 0)), CommitOutcome::kUnchanged);
+  EXPECT_EQ(store->commit_rereads(), 1u);
+
+  // No hint, or epoch 0: read, as before the hints.
+  CounterUpdate plain = HintedUpdate(a.record, a.epoch, 0);
+  plain.looked_up = nullptr;
+  EXPECT_EQ(Commit(store.get(), plain), CommitOutcome::kUnchanged);
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(a.record, 0, 0)), CommitOutcome::kUnchanged);
+  EXPECT_EQ(store->commit_rereads(), 3u);
+}
+
+// When the memory of recent writes is full it is emptied, and every lookup
+// older than that is read again, written or not.
+TEST(RocksStoreCommitHints, AForgottenWriteMakesOlderLookupsBeReadAgain) {
+  ScratchDir dir;
+  StoreConfig config = Config(dir.Sub("db"));
+  config.recent_credential_writes = 2;
+  auto store = MustOpen(config);
+  ASSERT_TRUE(store);
+  for (const char* id : {"x", "w1", "w2", "w3"}) Insert(store.get(), MakeCredential(id, "u", 1));
+  Looked x = LookUp(store.get(), B("x"));
+  for (const char* id : {"w1", "w2", "w3"}) {
+    Looked w = LookUp(store.get(), B(id));
+    EXPECT_EQ(Commit(store.get(), HintedUpdate(w.record, w.epoch, 2)), CommitOutcome::kApplied);
+  }
+  const uint64_t before = store->commit_rereads();
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(x.record, x.epoch, 2)), CommitOutcome::kApplied);
+  EXPECT_EQ(store->commit_rereads(), before + 1) << "a lookup older than the floor was trusted";
+  // A lookup made since is trusted again.
+  Looked again = LookUp(store.get(), B("w1"));
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(again.record, again.epoch, 3)), CommitOutcome::kApplied);
+  EXPECT_EQ(store->commit_rereads(), before + 1);
+
+  config.recent_credential_writes = 0;
+  EXPECT_EQ(ValidateStoreConfig(config).code(), Status::Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace keystorm::storage::testing

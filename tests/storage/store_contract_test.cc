@@ -227,6 +227,121 @@ TEST_P(StoreContractTest, CommitForAnUnknownOrDeletedCredentialIsNotFound) {
   EXPECT_FALSE(Lookup(store(), r.id).has_value());  // not resurrected
 }
 
+// ---- the commit's hints (CounterUpdate::looked_up) ----
+//
+// A store may apply an update to the record the caller looked up instead of
+// reading it again, but only while nothing has written that credential
+// since: every test below hands the store a hint made stale by a write
+// between the lookup and the commit, and the verdict must be the one
+// against what is stored.
+
+struct Hinted {
+  CredentialRecord record;
+  uint64_t epoch = 0;
+};
+
+// CredentialWriteEpoch() and then a lookup, as the pipeline takes them.
+Hinted LookUpWithEpoch(CredentialStore* store, const Bytes& id) {
+  Hinted h;
+  h.epoch = store->CredentialWriteEpoch();
+  std::optional<CredentialRecord> found = Lookup(store, id);
+  EXPECT_TRUE(found.has_value());
+  if (found) h.record = *found;
+  return h;
+}
+
+CounterUpdate HintedUpdate(const Hinted& h, uint32_t count) {
+  CounterUpdate u = Update(h.record.id, count);
+  u.looked_up = &h.record;
+  u.looked_up_at_epoch = h.epoch;
+  return u;
+}
+
+TEST_P(StoreContractTest, AFreshHintGivesTheSameOutcomesAsNone) {
+  CredentialRecord r = MakeCredential("fresh", "u", 5);
+  Insert(store(), r);
+  Hinted h = LookUpWithEpoch(store(), r.id);
+  EXPECT_EQ(CommitOne(store(), HintedUpdate(h, 5)), CommitOutcome::kRegression);
+  EXPECT_EQ(CommitOne(store(), HintedUpdate(h, 6)), CommitOutcome::kApplied);
+  std::optional<CredentialRecord> stored = Lookup(store(), r.id);
+  ASSERT_TRUE(stored);
+  CredentialRecord expected = r;
+  expected.sign_count = 6;
+  expected.last_used_at = Update(r.id, 6).used_at;
+  EXPECT_TRUE(SameRecord(*stored, expected)) << "the commit wrote more than the update";
+}
+
+TEST_P(StoreContractTest, AHintOlderThanACommitOfItsCredentialDoesNotWin) {
+  CredentialRecord r = MakeCredential("stale", "u", 5);
+  Insert(store(), r);
+  Hinted h = LookUpWithEpoch(store(), r.id);  // counter 5
+  EXPECT_EQ(CommitOne(store(), Update(r.id, 6)), CommitOutcome::kApplied);
+  // The same counter again, from a lookup that saw 5: a cloned key.
+  EXPECT_EQ(CommitOne(store(), HintedUpdate(h, 6)), CommitOutcome::kRegression);
+  // And a higher one is applied on top of 6, not of the hint's 5.
+  EXPECT_EQ(CommitOne(store(), HintedUpdate(h, 7)), CommitOutcome::kApplied);
+  EXPECT_EQ(Lookup(store(), r.id)->sign_count, 7u);
+  // Flags likewise: a stale hint's backup_state is not the stored one.
+  CounterUpdate flags = HintedUpdate(h, 8);
+  flags.backup_state = false;
+  EXPECT_EQ(CommitOne(store(), flags), CommitOutcome::kApplied);
+  EXPECT_EQ(Lookup(store(), r.id)->sign_count, 8u);
+}
+
+TEST_P(StoreContractTest, AHintOlderThanADeleteOrAResetResurrectsNothing) {
+  UserInsertOutcome outcome{};
+  ASSERT_TRUE(store()->InsertUserIfAbsent(MakeUser("h-erin", "erin"), &outcome).ok());
+  CredentialRecord deleted = MakeCredential("del", "h-erin", 1);
+  CredentialRecord reset = MakeCredential("res", "h-erin", 1);
+  Insert(store(), deleted);
+  Insert(store(), reset);
+  Hinted hd = LookUpWithEpoch(store(), deleted.id);
+  Hinted hr = LookUpWithEpoch(store(), reset.id);
+  ASSERT_TRUE(store()->Delete(deleted.id).ok());
+  EXPECT_EQ(CommitOne(store(), HintedUpdate(hd, 2)), CommitOutcome::kNotFound);
+  EXPECT_FALSE(Lookup(store(), deleted.id).has_value());
+  size_t removed = 0;
+  ASSERT_TRUE(store()->ResetUser(B("h-erin"), &removed).ok());
+  EXPECT_EQ(CommitOne(store(), HintedUpdate(hr, 2)), CommitOutcome::kNotFound);
+  EXPECT_FALSE(Lookup(store(), reset.id).has_value());
+  std::vector<CredentialRecord> list;
+  ASSERT_TRUE(store()->ListForUser(B("h-erin"), &list).ok());
+  EXPECT_TRUE(list.empty());
+}
+
+TEST_P(StoreContractTest, AHintForAnotherCredentialIsNotWrittenUnderThisOne) {
+  CredentialRecord mine = MakeCredential("mine", "u", 1);
+  CredentialRecord other = MakeCredential("other", "v", 1);
+  Insert(store(), mine);
+  Insert(store(), other);
+  Hinted h = LookUpWithEpoch(store(), other.id);
+  CounterUpdate u = Update(mine.id, 2);
+  u.looked_up = &h.record;  // a caller's mistake: the record of "other"
+  u.looked_up_at_epoch = h.epoch;
+  EXPECT_EQ(CommitOne(store(), u), CommitOutcome::kApplied);
+  std::optional<CredentialRecord> stored = Lookup(store(), mine.id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->public_key_cose, mine.public_key_cose);
+  EXPECT_EQ(stored->user_handle, mine.user_handle);
+  EXPECT_EQ(stored->sign_count, 2u);
+}
+
+TEST_P(StoreContractTest, TheWriteEpochGrowsWithEveryCredentialWrite) {
+  const uint64_t start = store()->CredentialWriteEpoch();
+  if (start == 0) GTEST_SKIP() << "this store keeps no write epoch (always re-reads)";
+  CredentialRecord r = MakeCredential("epoch", "u", 1);
+  Insert(store(), r);
+  const uint64_t inserted = store()->CredentialWriteEpoch();
+  EXPECT_GT(inserted, start);
+  EXPECT_EQ(CommitOne(store(), Update(r.id, 2)), CommitOutcome::kApplied);
+  const uint64_t committed = store()->CredentialWriteEpoch();
+  EXPECT_GT(committed, inserted);
+  EXPECT_EQ(CommitOne(store(), Update(r.id, 2)), CommitOutcome::kRegression);  // writes nothing
+  EXPECT_EQ(store()->CredentialWriteEpoch(), committed);
+  ASSERT_TRUE(store()->Delete(r.id).ok());
+  EXPECT_GT(store()->CredentialWriteEpoch(), committed);
+}
+
 // Matrix CON-01: many threads commit counters of one credential at once.
 // Every value is accepted at most once, and the stored counter is the
 // largest accepted.  Without the store's per-credential atomicity two

@@ -12,12 +12,14 @@
 // A method that fails has acknowledged nothing: the caller must treat the
 // ceremony as failed (fail closed), whatever was or was not written.
 //
-// The first five methods are what the pipeline uses.  The account, admin and
+// The first six methods are what the pipeline uses.  The account, admin and
 // challenge methods after them came later and have default bodies that
 // refuse (Status::Unavailable), so a decorator written against the first
-// five still compiles; every Keystorm store overrides all of them, and the
-// contract suite (tests/storage/include/keystorm/storage/testing/
-// store_contract.h) requires them.
+// five still compiles; the sixth, CredentialWriteEpoch, defaults to "keeps
+// none", which is always safe.  Every Keystorm store overrides every method
+// that refuses by default, and the contract suite
+// (tests/storage/include/keystorm/storage/testing/store_contract.h)
+// requires them.
 #ifndef KEYSTORM_CREDENTIAL_STORE_H_
 #define KEYSTORM_CREDENTIAL_STORE_H_
 
@@ -63,6 +65,14 @@ struct KEYSTORM_EXPORT CounterUpdate {
   // SignCountPolicy::kWarn: a regression is accepted and flagged, and the
   // stored counter is left as it is (never lowered).
   bool accept_regression = false;
+  // Optional hints, for a store that can use them: the record MultiLookup
+  // returned for this credential (owned by the caller until CommitUpdates
+  // returns), and CredentialWriteEpoch() as read just before that lookup.
+  // A store that knows nothing has written the credential since that epoch
+  // may apply the update to `looked_up` instead of reading the credential
+  // again; otherwise it reads it, as without hints.  nullptr / 0: no hint.
+  const CredentialRecord* looked_up = nullptr;
+  uint64_t looked_up_at_epoch = 0;
 };
 
 enum class CommitOutcome : uint8_t {
@@ -126,6 +136,12 @@ class KEYSTORM_EXPORT CredentialStore {
   // updates[i].  The whole batch is durable when OK is returned.
   virtual Status CommitUpdates(std::span<const CounterUpdate> updates,
                                std::vector<CommitOutcome>* outcomes) = 0;
+
+  // A number that grows with every write of any credential record: read
+  // it before MultiLookup and hand it back with the update
+  // (CounterUpdate::looked_up_at_epoch).  0, the default, means this store
+  // keeps none, and a hint with epoch 0 is never trusted.
+  virtual uint64_t CredentialWriteEpoch() { return 0; }
 
   // R26: inserts `record` unless a credential with its id exists (for any
   // user).  *inserted says which.  Atomic with respect to concurrent inserts.

@@ -47,6 +47,7 @@ struct Slot {
   AuthenticationResponse response;
   AssertionPrecheck precheck;
   std::optional<CredentialRecord> record;
+  uint64_t lookup_epoch = 0;  // CredentialWriteEpoch() before the lookup
   CredentialUpdate update;
   // Registrations.
   RegistrationResponse registration_response;
@@ -308,6 +309,7 @@ class Pipeline::Impl {
   void ParseAndPrecheck(Slot& s, JsonScratch* scratch) {
     s.status = Status::Ok();
     s.record.reset();
+    s.lookup_epoch = 0;
     s.update = CredentialUpdate();
     s.response.raw_id.clear();  // a failed parse must not report the last batch's id
     if (s.job->kind == Job::Kind::kAssertion) {
@@ -342,6 +344,9 @@ class Pipeline::Impl {
       l->slots.push_back(i);
     }
     if (l->ids.empty()) return;
+    // Before the lookup: the commit may then apply the update to the record
+    // read here instead of reading it again (CounterUpdate::looked_up).
+    const uint64_t epoch = store_->CredentialWriteEpoch();
     Status st = store_->MultiLookup(l->ids, &l->records);
     for (size_t k = 0; k < l->slots.size(); ++k) {
       Slot& s = slots[l->slots[k]];
@@ -349,6 +354,7 @@ class Pipeline::Impl {
         s.status = st;
       } else {
         s.record = std::move(l->records[k]);
+        s.lookup_epoch = epoch;
       }
     }
   }
@@ -398,6 +404,10 @@ class Pipeline::Impl {
                       .count();
       u.accept_regression =
           s.job->assertion.expected.requirements.sign_count_policy == SignCountPolicy::kWarn;
+      if (s.record) {
+        u.looked_up = &*s.record;
+        u.looked_up_at_epoch = s.lookup_epoch;
+      }
       updates_.push_back(std::move(u));
       update_slots_.push_back(i);
     }

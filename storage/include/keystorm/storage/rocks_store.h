@@ -29,9 +29,11 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <shared_mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "keystorm/credential_store.h"
@@ -119,8 +121,13 @@ class KEYSTORM_EXPORT RocksCredentialStore final : public CredentialStore {
   // batch that looks it up; it is an alert, not a verdict).
   Status MultiLookup(std::span<const ByteView> ids,
                      std::vector<std::optional<CredentialRecord>>* out) override;
+  // Applies each credential's updates to the pipeline's looked-up record
+  // when no write of that credential has come since its lookup (the
+  // CounterUpdate hints), and reads it again otherwise: the committer, the
+  // one serial stage, then reads nothing for most logins of a storm.
   Status CommitUpdates(std::span<const CounterUpdate> updates,
                        std::vector<CommitOutcome>* outcomes) override;
+  uint64_t CredentialWriteEpoch() override;
   Status InsertCredentialIfAbsent(const CredentialRecord& record, bool* inserted) override;
   Status ListForUser(ByteView user_handle, std::vector<CredentialRecord>* out) override;
   Status Delete(ByteView credential_id) override;
@@ -165,6 +172,11 @@ class KEYSTORM_EXPORT RocksCredentialStore final : public CredentialStore {
   Status Flush();
   Status CompactAll();
 
+  // Credentials CommitUpdates has read again because their looked-up
+  // record could not be trusted (no hint, or a write since): for tests and
+  // metrics.
+  uint64_t commit_rereads() const { return commit_rereads_.load(std::memory_order_relaxed); }
+
   // After the cause of a write error (disk full) is gone: lets writes
   // resume.  Unavailable while RocksDB's own recovery (it polls for free
   // space) is running; an error if RocksDB judged the failure fatal, and
@@ -197,6 +209,13 @@ class KEYSTORM_EXPORT RocksCredentialStore final : public CredentialStore {
   // The user record under `handle`, or nullopt.
   Status ReadUser(ByteView user_handle, std::optional<UserRecord>* out);
   void SweepLoop();
+  // Records that `ids` were just written (or may have been: call it after a
+  // failed write too), before the stripes over them are released.
+  void NoteCredentialWrites(std::span<const ByteView> ids);
+  // Whether a record of `id` read after CredentialWriteEpoch() returned
+  // `epoch` is still the stored one.  REQUIRES: recent_writes_mu_ held, and
+  // the stripe of `id` held (so no write of it is under way).
+  bool UnwrittenSince(ByteView id, uint64_t epoch) const;
 
   StoreConfig config_;
   std::shared_ptr<rocksdb::Cache> cache_;
@@ -217,6 +236,16 @@ class KEYSTORM_EXPORT RocksCredentialStore final : public CredentialStore {
   // included).  Equal counts: SyncWrites has nothing to do.
   std::atomic<uint64_t> unsynced_writes_{0};
   std::atomic<uint64_t> synced_through_{0};
+
+  // Which credentials were written at which epoch, for the CommitUpdates
+  // hints.  The map covers every write with an epoch above
+  // recent_writes_floor_; when it holds StoreConfig::recent_credential_writes
+  // ids it is emptied and the floor raised, so an older lookup is read again.
+  std::atomic<uint64_t> credential_epoch_{1};  // written under recent_writes_mu_
+  mutable std::mutex recent_writes_mu_;
+  std::unordered_map<std::string, uint64_t> recent_writes_;  // GUARDED_BY(recent_writes_mu_)
+  uint64_t recent_writes_floor_ = 1;                         // GUARDED_BY(recent_writes_mu_)
+  std::atomic<uint64_t> commit_rereads_{0};
 
   std::mutex sweeper_mu_;
   std::condition_variable sweeper_cv_;

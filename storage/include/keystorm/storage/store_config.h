@@ -46,6 +46,12 @@ struct KEYSTORM_EXPORT StoreConfig {
   int bloom_bits_per_key = 10;                   // ~1% false positives; 0 disables the filters
   size_t write_buffer_bytes = size_t{64} << 20;  // per memtable, credentials family
   int max_background_jobs = 2;
+  // How many recently written credential ids the store remembers, so that
+  // a commit can trust the record the pipeline looked up when that
+  // credential was not written since (rocks_store.h, CommitUpdates).  When
+  // full, the memory is emptied and every older lookup is read again.
+  // About 100 bytes each.
+  size_t recent_credential_writes = size_t{1} << 16;
 
   // Consumed challenges expired at or before now are swept every this many
   // milliseconds by a store thread.  0: no thread; the owner calls

@@ -28,6 +28,7 @@ class ForwardingStore : public CredentialStore {
   Status CommitUpdates(std::span<const CounterUpdate> u, std::vector<CommitOutcome>* o) override {
     return inner_->CommitUpdates(u, o);
   }
+  uint64_t CredentialWriteEpoch() override { return inner_->CredentialWriteEpoch(); }
   Status InsertCredentialIfAbsent(const CredentialRecord& r, bool* inserted) override {
     return inner_->InsertCredentialIfAbsent(r, inserted);
   }
