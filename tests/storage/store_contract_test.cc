@@ -390,6 +390,57 @@ TEST_P(StoreContractTest, CountersRaceAcrossThreadsWithoutDoubleAcceptance) {
   }
 }
 
+// CON-01 with the pipeline's hints: every thread looks the credential up
+// (epoch first), then commits the looked-up counter plus one against that
+// lookup, as two workers of a cloned key would.  Racing threads read the
+// same counter, so most hints are stale by the time they commit; a value
+// must still be accepted at most once, and the stored counter must be the
+// largest accepted.
+TEST_P(StoreContractTest, CountersRaceWithLookupHintsWithoutDoubleAcceptance) {
+  constexpr int kThreads = 8;
+  constexpr int kRounds = 100;
+  CredentialRecord r = MakeCredential("raced-hinted", "u", 0);
+  Insert(store(), r);
+  std::vector<std::vector<uint32_t>> accepted(kThreads);
+  std::atomic<int> errors{0};
+  std::barrier start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int round = 0; round < kRounds; ++round) {
+        const uint64_t epoch = store()->CredentialWriteEpoch();
+        std::vector<ByteView> ids = {r.id};
+        std::vector<std::optional<CredentialRecord>> found;
+        if (!store()->MultiLookup(ids, &found).ok() || !found[0]) {
+          errors.fetch_add(1);
+          continue;
+        }
+        CounterUpdate u = Update(r.id, found[0]->sign_count + 1);
+        u.looked_up = &*found[0];
+        u.looked_up_at_epoch = epoch;
+        std::vector<CommitOutcome> out;
+        if (!store()->CommitUpdates(std::span<const CounterUpdate>(&u, 1), &out).ok()) {
+          errors.fetch_add(1);
+          continue;
+        }
+        if (out[0] == CommitOutcome::kApplied) accepted[t].push_back(u.sign_count);
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(errors.load(), 0);
+  std::vector<uint32_t> all;
+  for (const auto& a : accepted) all.insert(all.end(), a.begin(), a.end());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end())
+      << "a counter value was accepted twice";
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(Lookup(store(), r.id)->sign_count, all.back());
+  // Each accepted value is the one after the stored one, so they are 1..n.
+  EXPECT_EQ(all.back(), all.size());
+}
+
 // Matrix CON-03: two users register one credential ID at the same moment;
 // exactly one wins, and the record is the winner's.
 TEST_P(StoreContractTest, DuplicateRegistrationRaceHasExactlyOneWinner) {
