@@ -106,6 +106,7 @@ TEST_F(ServerAppTest, CreatesItsDataAndServesEveryListener) {
       << metrics.body;
   EXPECT_NE(metrics.body.find("keystorm_pipeline_queue_depth 0"), std::string::npos);
   EXPECT_NE(metrics.body.find("keystorm_store_estimated_keys{family="), std::string::npos);
+  EXPECT_NE(metrics.body.find("keystorm_store_commit_rereads_total 0\n"), std::string::npos);
 
   Router admin = (*app)->AdminRouter();
   EXPECT_EQ(Route(admin, "POST", "/admin/v1/users/reset", R"({"username":"ann"})").status, 401);

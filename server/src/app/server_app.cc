@@ -184,6 +184,12 @@ class ServerApp::Impl {
       out.Sample("keystorm_store_block_cache_usage_bytes", {},
                  static_cast<double>(store_stats.block_cache_usage_bytes));
     }
+    out.Family("keystorm_store_commit_rereads_total",
+               "Credentials a commit read again because a write may have overtaken their "
+               "lookup (the rest were committed against the looked-up record).",
+               MetricType::kCounter);
+    out.Sample("keystorm_store_commit_rereads_total", {},
+               static_cast<double>(store->commit_rereads()));
     out.Family("keystorm_policy_version", "Version of the running policy.", MetricType::kGauge);
     out.Sample("keystorm_policy_version", {},
                static_cast<double>(policies->Current()->version()));
