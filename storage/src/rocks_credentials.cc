@@ -57,23 +57,34 @@ void RocksCredentialStore::NoteCredentialWrites(std::span<const ByteView> ids) {
   if (ids.empty()) return;
   std::lock_guard<std::mutex> lock(recent_writes_mu_);
   const uint64_t epoch = credential_epoch_.load(std::memory_order_relaxed) + 1;
-  if (recent_writes_.size() + ids.size() > config_.recent_credential_writes) {
-    // Forget, and say so: every write at or below the floor may be missing
-    // from the map, so a lookup older than it is never trusted.
+  if (ids.size() > config_.recent_credential_writes) {
+    // More than the map may hold (a reset, an import, a large commit): keep
+    // none of them; every lookup before this write is read again.
     recent_writes_.clear();
-    recent_writes_floor_ = epoch - 1;
+    recent_writes_floor_ = epoch;
+  } else {
+    if (recent_writes_.size() + ids.size() > config_.recent_credential_writes) {
+      // Forget, and say so: a write at or below the floor may be missing
+      // from the map, so a lookup older than it is never trusted.
+      recent_writes_.clear();
+      recent_writes_floor_ = epoch - 1;
+    }
+    for (ByteView id : ids) recent_writes_.insert_or_assign(std::string(AsChars(id)), epoch);
   }
-  for (ByteView id : ids) recent_writes_[std::string(AsChars(id))] = epoch;
   credential_epoch_.store(epoch, std::memory_order_release);
 }
 
 bool RocksCredentialStore::UnwrittenSince(ByteView id, uint64_t epoch) const {
-  // Epoch 0 is "no hint" (and the store's epochs start at 1).  A lookup at
-  // `epoch` saw every write noted at or below it; a write noted above it
-  // is in the map unless the map was emptied after the lookup, which the
-  // floor tells.
-  if (epoch == 0 || epoch < recent_writes_floor_) return false;
-  auto it = recent_writes_.find(std::string(AsChars(id)));
+  // A lookup at `epoch` saw every write noted at or below it; a write noted
+  // above it is in the map unless the map was emptied after the lookup,
+  // which the floor tells.  An epoch of 0 is "no hint"; one below this
+  // store's first or above its current one is not from this store (each
+  // open starts its epochs in a range of its own).
+  if (epoch < recent_writes_floor_ ||
+      epoch > credential_epoch_.load(std::memory_order_relaxed)) {
+    return false;
+  }
+  auto it = recent_writes_.find(AsChars(id));
   return it == recent_writes_.end() || it->second <= epoch;
 }
 

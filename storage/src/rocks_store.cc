@@ -40,8 +40,24 @@ std::string PrefixSuccessor(std::string_view prefix) {
   return s;
 }
 
+namespace {
+
+// Each store instance numbers its credential writes in a range of its own,
+// so that a commit hint taken from another instance (or from before a
+// reopen of the same path) is never mistaken for one of its own epochs.
+uint64_t NextEpochRange() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(uint64_t{1} << 40, std::memory_order_relaxed);
+}
+
+}  // namespace
+
 RocksCredentialStore::RocksCredentialStore(const StoreConfig& config)
-    : config_(config), stripes_(std::make_unique<LockStripes>()) {}
+    : config_(config), stripes_(std::make_unique<LockStripes>()) {
+  const uint64_t first = NextEpochRange();
+  credential_epoch_.store(first, std::memory_order_relaxed);
+  recent_writes_floor_ = first;
+}
 
 Result<std::unique_ptr<RocksCredentialStore>> RocksCredentialStore::Open(
     const StoreConfig& config) {

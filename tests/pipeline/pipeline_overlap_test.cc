@@ -134,5 +134,54 @@ TEST(PipelineOverlap, CredentialsUnwrittenSinceTheirLookupAreNotReadAgain) {
   EXPECT_EQ(store->commit_rereads(), 0u);
 }
 
+// A commit of the same credential lands just after the pipeline's lookup
+// has read it: the lookup saw the old counter, and the epoch it was taken
+// at must be older than that commit, which it is only if the pipeline
+// reads the epoch before the lookup.  Read after it, the commit would seem
+// to have come before the lookup and the stale record would be trusted.
+class CommitRightAfterLookupStore final : public ForwardingStore {
+ public:
+  CommitRightAfterLookupStore(CredentialStore* inner, Bytes id, uint32_t count)
+      : ForwardingStore(inner), id_(std::move(id)), count_(count) {}
+  Status MultiLookup(std::span<const ByteView> ids,
+                     std::vector<std::optional<CredentialRecord>>* out) override {
+    Status st = ForwardingStore::MultiLookup(ids, out);
+    if (!done_.exchange(true)) {
+      CounterUpdate u;
+      u.credential_id = id_;
+      u.sign_count = count_;
+      std::vector<CommitOutcome> outcomes;
+      committed_ = ForwardingStore::CommitUpdates(std::span<const CounterUpdate>(&u, 1), &outcomes)
+                       .ok() &&
+                   outcomes[0] == CommitOutcome::kApplied;
+    }
+    return st;
+  }
+  bool committed() const { return committed_; }
+
+ private:
+  Bytes id_;
+  uint32_t count_;
+  std::atomic<bool> done_{false};
+  bool committed_ = false;
+};
+
+TEST(PipelineOverlap, ACommitBetweenTheLookupAndItsCommitIsNotOverlooked) {
+  Verifier verifier{TestRelyingParty()};
+  ScratchDir dir;
+  auto inner = OpenRocks(dir.Sub("db"));
+  ASSERT_TRUE(inner);
+  TestAuthenticator a(-7);
+  StoreCredential(inner.get(), a, /*sign_count=*/1);
+  CommitRightAfterLookupStore store(inner.get(), a.credential_id(), 2);
+  Pipeline pipeline(&verifier, &store, PipelineOptions{.workers = 1, .max_batch = 1});
+  // The lookup reads 1; counter 2 is committed meanwhile; this login's 2 is
+  // then a repeat (a cloned key) and must be refused.
+  AssertionOutcome out = pipeline.SubmitAssertion(MakeAssertionJob(a, 2)).get();
+  ASSERT_TRUE(store.committed());
+  EXPECT_EQ(out.verdict, VerifyError::kSignCountRegression) << VerifyErrorName(out.verdict);
+  EXPECT_EQ(StoredSignCount(inner.get(), a.credential_id()), 2u);
+}
+
 }  // namespace
 }  // namespace keystorm::test

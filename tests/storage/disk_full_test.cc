@@ -41,7 +41,11 @@ TEST(RocksStoreDiskFull, WritesFailClosedAndReadsStillWork) {
   u.credential_id = B("c0");
   u.sign_count = 6;
   std::vector<CommitOutcome> outcomes;
+  const uint64_t epoch_before_failed_commit = store->CredentialWriteEpoch();
   EXPECT_FALSE(store->CommitUpdates(std::span<const CounterUpdate>(&u, 1), &outcomes).ok());
+  // A failed write is noted as a write (what it left is not known), so a
+  // commit hint from before it is not trusted afterwards.
+  EXPECT_GT(store->CredentialWriteEpoch(), epoch_before_failed_commit);
   Bytes challenge = B("refused-challenge");
   ChallengeUse use{challenge, kNow + 1000};
   std::vector<ChallengeOutcome> consumed;

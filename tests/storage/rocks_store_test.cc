@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "keystorm/storage/store_layout.h"
 #include "keystorm/test/thread_names.h"
@@ -458,6 +461,130 @@ TEST(RocksStoreCommitHints, AForgottenWriteMakesOlderLookupsBeReadAgain) {
 
   config.recent_credential_writes = 0;
   EXPECT_EQ(ValidateStoreConfig(config).code(), Status::Code::kInvalidArgument);
+}
+
+// The floor's boundary: the map is emptied by the write right after the
+// one that overtook the lookup, so that write is gone from the map and
+// only the floor says the lookup is stale.
+TEST(RocksStoreCommitHints, ALookupOvertakenJustBeforeTheMapWasEmptiedIsReadAgain) {
+  ScratchDir dir;
+  StoreConfig config = Config(dir.Sub("db"));
+  config.recent_credential_writes = 1;
+  auto store = MustOpen(config);
+  ASSERT_TRUE(store);
+  Insert(store.get(), MakeCredential("x", "u", 5));
+  Insert(store.get(), MakeCredential("y", "u", 5));
+  Looked x = LookUp(store.get(), B("x"));  // counter 5
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(x.record, x.epoch, 6)), CommitOutcome::kApplied);
+  Looked y = LookUp(store.get(), B("y"));
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(y.record, y.epoch, 6)), CommitOutcome::kApplied);
+  // x's 6 again, from the lookup that saw 5: a repeat.
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(x.record, x.epoch, 6)), CommitOutcome::kRegression);
+}
+
+// A write of more credentials than the map holds (a reset, an import)
+// keeps none of them: every earlier lookup is read again.
+TEST(RocksStoreCommitHints, AWriteLargerThanTheMapMakesEveryEarlierLookupBeReadAgain) {
+  ScratchDir dir;
+  StoreConfig config = Config(dir.Sub("db"));
+  config.recent_credential_writes = 2;
+  auto store = MustOpen(config);
+  ASSERT_TRUE(store);
+  UserInsertOutcome outcome{};
+  ASSERT_TRUE(store->InsertUserIfAbsent(MakeUser("h-big", "big"), &outcome).ok());
+  for (const char* id : {"r1", "r2", "r3"}) Insert(store.get(), MakeCredential(id, "h-big", 1));
+  Insert(store.get(), MakeCredential("kept", "other", 1));
+  Looked r1 = LookUp(store.get(), B("r1"));
+  Looked kept = LookUp(store.get(), B("kept"));
+  size_t removed = 0;
+  ASSERT_TRUE(store->ResetUser(B("h-big"), &removed).ok());
+  ASSERT_EQ(removed, 3u);
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(r1.record, r1.epoch, 2)), CommitOutcome::kNotFound);
+  const uint64_t before = store->commit_rereads();
+  EXPECT_EQ(Commit(store.get(), HintedUpdate(kept.record, kept.epoch, 2)), CommitOutcome::kApplied);
+  EXPECT_EQ(store->commit_rereads(), before + 1) << "a lookup from before the reset was trusted";
+}
+
+// Epochs are per store instance: a hint taken from another instance, or
+// from before a reopen of the same path, is never trusted.
+TEST(RocksStoreCommitHints, AHintFromAnotherInstanceIsReadAgain) {
+  ScratchDir dir;
+  auto first = MustOpen(Config(dir.Sub("a")));
+  auto second = MustOpen(Config(dir.Sub("b")));
+  ASSERT_TRUE(first && second);
+  Insert(first.get(), MakeCredential("same", "u", 1));
+  Insert(second.get(), MakeCredential("same", "u", 1));
+  Looked from_first = LookUp(first.get(), B("same"));
+  Looked from_second = LookUp(second.get(), B("same"));
+  EXPECT_EQ(Commit(second.get(), HintedUpdate(from_first.record, from_first.epoch, 2)),
+            CommitOutcome::kApplied);
+  EXPECT_EQ(second->commit_rereads(), 1u);
+  EXPECT_EQ(Commit(first.get(), HintedUpdate(from_second.record, from_second.epoch, 2)),
+            CommitOutcome::kApplied);
+  EXPECT_EQ(first->commit_rereads(), 1u);
+  // Reopened: the hint from before is not trusted either.
+  second.reset();
+  second = MustOpen(Config(dir.Sub("b")));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(Commit(second.get(), HintedUpdate(from_second.record, from_second.epoch, 3)),
+            CommitOutcome::kApplied);
+  EXPECT_EQ(second->commit_rereads(), 1u);
+}
+
+// CON-01 with hints while the map of recent writes keeps being emptied:
+// eight threads, four credentials, room for three ids.  Each thread
+// commits the counter it looked up plus one; a value must be accepted at
+// most once per credential, and the stored counter is the largest.
+TEST(RocksStoreCommitHints, RacingHintedCommitsWhileTheMapIsEmptiedAcceptEachValueOnce) {
+  ScratchDir dir;
+  StoreConfig config = Config(dir.Sub("db"));
+  config.recent_credential_writes = 3;
+  auto store = MustOpen(config);
+  ASSERT_TRUE(store);
+  constexpr int kThreads = 8, kCredentials = 4, kRounds = 60;
+  std::vector<Bytes> ids;
+  for (int c = 0; c < kCredentials; ++c) {
+    ids.push_back(B("race-" + std::to_string(c)));
+    Insert(store.get(), MakeCredential("race-" + std::to_string(c), "u", 0));
+  }
+  std::vector<std::vector<std::vector<uint32_t>>> accepted(
+      kThreads, std::vector<std::vector<uint32_t>>(kCredentials));
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < kRounds; ++round) {
+        const int c = (t + round) % kCredentials;
+        const uint64_t epoch = store->CredentialWriteEpoch();
+        std::vector<std::optional<CredentialRecord>> found;
+        if (!LookupStatus(store.get(), {ids[c]}, &found).ok() || !found[0]) {
+          errors.fetch_add(1);
+          continue;
+        }
+        CounterUpdate u = HintedUpdate(*found[0], epoch, found[0]->sign_count + 1);
+        std::vector<CommitOutcome> out;
+        if (!store->CommitUpdates(std::span<const CounterUpdate>(&u, 1), &out).ok()) {
+          errors.fetch_add(1);
+          continue;
+        }
+        if (out[0] == CommitOutcome::kApplied) accepted[t][c].push_back(u.sign_count);
+      }
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  EXPECT_EQ(errors.load(), 0);
+  for (int c = 0; c < kCredentials; ++c) {
+    std::vector<uint32_t> all;
+    for (int t = 0; t < kThreads; ++t) all.insert(all.end(), accepted[t][c].begin(), accepted[t][c].end());
+    std::sort(all.begin(), all.end());
+    EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end())
+        << "credential " << c << ": a counter value was accepted twice";
+    ASSERT_FALSE(all.empty());
+    std::vector<std::optional<CredentialRecord>> stored;
+    ASSERT_TRUE(LookupStatus(store.get(), {ids[c]}, &stored).ok());
+    EXPECT_EQ(stored[0]->sign_count, all.back());
+    EXPECT_EQ(all.back(), all.size());
+  }
 }
 
 }  // namespace

@@ -309,6 +309,23 @@ TEST_P(StoreContractTest, AHintOlderThanADeleteOrAResetResurrectsNothing) {
   EXPECT_TRUE(list.empty());
 }
 
+TEST_P(StoreContractTest, AHintOlderThanADeleteAndARegistrationKeepsTheNewRecord) {
+  CredentialRecord old_record = MakeCredential("reused", "h-old", 7);
+  Insert(store(), old_record);
+  Hinted h = LookUpWithEpoch(store(), old_record.id);
+  ASSERT_TRUE(store()->Delete(old_record.id).ok());
+  CredentialRecord new_record = MakeCredential("reused", "h-new", 0);
+  new_record.public_key_cose = B("another-key");
+  Insert(store(), new_record);
+  // Counter 8 against the stale 7 would be applied to the old record.
+  EXPECT_EQ(CommitOne(store(), HintedUpdate(h, 8)), CommitOutcome::kApplied);
+  std::optional<CredentialRecord> stored = Lookup(store(), new_record.id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->user_handle, new_record.user_handle);
+  EXPECT_EQ(stored->public_key_cose, new_record.public_key_cose);
+  EXPECT_EQ(stored->sign_count, 8u);
+}
+
 TEST_P(StoreContractTest, AHintForAnotherCredentialIsNotWrittenUnderThisOne) {
   CredentialRecord mine = MakeCredential("mine", "u", 1);
   CredentialRecord other = MakeCredential("other", "v", 1);

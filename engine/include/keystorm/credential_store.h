@@ -15,7 +15,7 @@
 // The first six methods are what the pipeline uses.  The account, admin and
 // challenge methods after them came later and have default bodies that
 // refuse (Status::Unavailable), so a decorator written against the first
-// five still compiles; the sixth, CredentialWriteEpoch, defaults to "keeps
+// five still compiles; CredentialWriteEpoch, the third, defaults to "keeps
 // none", which is always safe.  Every Keystorm store overrides every method
 // that refuses by default, and the contract suite
 // (tests/storage/include/keystorm/storage/testing/store_contract.h)
@@ -140,7 +140,11 @@ class KEYSTORM_EXPORT CredentialStore {
   // A number that grows with every write of any credential record: read
   // it before MultiLookup and hand it back with the update
   // (CounterUpdate::looked_up_at_epoch).  0, the default, means this store
-  // keeps none, and a hint with epoch 0 is never trusted.
+  // keeps none, and a hint with epoch 0 is never trusted.  A store that
+  // trusts hints writes `looked_up` back as the stored record, so the
+  // record must be exactly what its own MultiLookup returned: a decorator
+  // that changes, caches or serves MultiLookup's records itself must answer
+  // 0 here rather than forward.
   virtual uint64_t CredentialWriteEpoch() { return 0; }
 
   // R26: inserts `record` unless a credential with its id exists (for any

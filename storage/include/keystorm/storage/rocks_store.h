@@ -32,6 +32,7 @@
 #include <span>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -241,10 +242,15 @@ class KEYSTORM_EXPORT RocksCredentialStore final : public CredentialStore {
   // hints.  The map covers every write with an epoch above
   // recent_writes_floor_; when it holds StoreConfig::recent_credential_writes
   // ids it is emptied and the floor raised, so an older lookup is read again.
-  std::atomic<uint64_t> credential_epoch_{1};  // written under recent_writes_mu_
+  struct IdHash {
+    using is_transparent = void;  // find() by string_view, without a copy
+    size_t operator()(std::string_view id) const { return std::hash<std::string_view>()(id); }
+  };
+  std::atomic<uint64_t> credential_epoch_{0};  // written under recent_writes_mu_
   mutable std::mutex recent_writes_mu_;
-  std::unordered_map<std::string, uint64_t> recent_writes_;  // GUARDED_BY(recent_writes_mu_)
-  uint64_t recent_writes_floor_ = 1;                         // GUARDED_BY(recent_writes_mu_)
+  std::unordered_map<std::string, uint64_t, IdHash, std::equal_to<>>
+      recent_writes_;                  // GUARDED_BY(recent_writes_mu_)
+  uint64_t recent_writes_floor_ = 0;  // GUARDED_BY(recent_writes_mu_)
   std::atomic<uint64_t> commit_rereads_{0};
 
   std::mutex sweeper_mu_;

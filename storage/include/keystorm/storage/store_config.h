@@ -50,7 +50,8 @@ struct KEYSTORM_EXPORT StoreConfig {
   // a commit can trust the record the pipeline looked up when that
   // credential was not written since (rocks_store.h, CommitUpdates).  When
   // full, the memory is emptied and every older lookup is read again.
-  // About 100 bytes each.
+  // About 100 bytes each for 16-64-byte credential ids (ids may be up to
+  // 1,023 bytes, so at most about 70 MB at the default).
   size_t recent_credential_writes = size_t{1} << 16;
 
   // Consumed challenges expired at or before now are swept every this many

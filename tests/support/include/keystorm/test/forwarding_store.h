@@ -28,6 +28,8 @@ class ForwardingStore : public CredentialStore {
   Status CommitUpdates(std::span<const CounterUpdate> u, std::vector<CommitOutcome>* o) override {
     return inner_->CommitUpdates(u, o);
   }
+  // Forwarded: the decorators built on this one pass MultiLookup's records
+  // through unchanged (credential_store.h says when a decorator must not).
   uint64_t CredentialWriteEpoch() override { return inner_->CredentialWriteEpoch(); }
   Status InsertCredentialIfAbsent(const CredentialRecord& r, bool* inserted) override {
     return inner_->InsertCredentialIfAbsent(r, inserted);
