@@ -360,6 +360,17 @@ TEST_P(StoreContractTest, TheWriteEpochGrowsWithEveryCredentialWrite) {
   EXPECT_GT(store()->CredentialWriteEpoch(), committed);
 }
 
+// Every thread's accepted counter values, together and sorted; a value
+// accepted twice (by two threads, or twice by one) fails the test.
+std::vector<uint32_t> AcceptedOnceEach(const std::vector<std::vector<uint32_t>>& accepted) {
+  std::vector<uint32_t> all;
+  for (const auto& a : accepted) all.insert(all.end(), a.begin(), a.end());
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end())
+      << "a counter value was accepted twice";
+  return all;
+}
+
 // Matrix CON-01: many threads commit counters of one credential at once.
 // Every value is accepted at most once, and the stored counter is the
 // largest accepted.  Without the store's per-credential atomicity two
@@ -394,11 +405,7 @@ TEST_P(StoreContractTest, CountersRaceAcrossThreadsWithoutDoubleAcceptance) {
   }
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(errors.load(), 0);
-  std::vector<uint32_t> all;
-  for (const auto& a : accepted) all.insert(all.end(), a.begin(), a.end());
-  std::sort(all.begin(), all.end());
-  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end())
-      << "a counter value was accepted twice";
+  std::vector<uint32_t> all = AcceptedOnceEach(accepted);
   ASSERT_FALSE(all.empty());
   EXPECT_EQ(Lookup(store(), r.id)->sign_count, all.back());
   EXPECT_EQ(all.back(), kMax);
@@ -468,11 +475,7 @@ TEST_P(StoreContractTest, CountersRaceWithLookupHintsWithoutDoubleAcceptance) {
   }
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(errors.load(), 0);
-  std::vector<uint32_t> all;
-  for (const auto& a : accepted) all.insert(all.end(), a.begin(), a.end());
-  std::sort(all.begin(), all.end());
-  EXPECT_EQ(std::adjacent_find(all.begin(), all.end()), all.end())
-      << "a counter value was accepted twice";
+  std::vector<uint32_t> all = AcceptedOnceEach(accepted);
   ASSERT_FALSE(all.empty());
   EXPECT_EQ(Lookup(store(), r.id)->sign_count, all.back());
   // Each accepted value is the one after the stored one, so they are 1..n.
