@@ -77,11 +77,10 @@ std::string FormatUnixTime(int64_t unix_seconds) {
   const DaySplit split = SplitIntoDays(unix_seconds, 86400);
   const int64_t secs = split.into_day;
   const CivilDate date = CivilFromDays(split.days);
-  const int64_t year = date.year;
-  const unsigned month = date.month, day = date.day;
   char buffer[64];
   std::snprintf(buffer, sizeof(buffer), "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
-                static_cast<long long>(year), month, day, static_cast<long long>(secs / 3600),
+                static_cast<long long>(date.year), date.month, date.day,
+                static_cast<long long>(secs / 3600),
                 static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
   return buffer;
 }

@@ -117,29 +117,24 @@ Status RocksCredentialStore::CommitUpdates(std::span<const CounterUpdate> update
   // written the credential since its lookup (the stripes we hold keep it
   // so), else read now.  In a storm most credentials are used once, long
   // after their last write, so the serial commit mostly reads nothing.
-  std::vector<std::optional<CredentialRecord>> current(distinct.size());
-  std::vector<ByteView> reread;
-  std::vector<size_t> reread_slot;
+  std::vector<bool> trusted(distinct.size(), false);
   {
     std::lock_guard<std::mutex> lock(recent_writes_mu_);
     for (size_t k = 0; k < distinct.size(); ++k) {
       const CounterUpdate& u = *first_update[k];
-      if (u.looked_up != nullptr && Equal(u.looked_up->id, distinct[k]) &&
-          UnwrittenSince(distinct[k], u.looked_up_at_epoch)) {
-        continue;
-      }
-      reread.push_back(distinct[k]);
-      reread_slot.push_back(k);
+      trusted[k] = u.looked_up != nullptr && Equal(u.looked_up->id, distinct[k]) &&
+                   UnwrittenSince(distinct[k], u.looked_up_at_epoch);
     }
   }
-  {
-    size_t r = 0;
-    for (size_t k = 0; k < distinct.size(); ++k) {
-      if (r < reread_slot.size() && reread_slot[r] == k) {
-        ++r;
-        continue;
-      }
+  std::vector<std::optional<CredentialRecord>> current(distinct.size());
+  std::vector<ByteView> reread;
+  std::vector<size_t> reread_slot;
+  for (size_t k = 0; k < distinct.size(); ++k) {
+    if (trusted[k]) {
       current[k] = *first_update[k]->looked_up;
+    } else {
+      reread.push_back(distinct[k]);
+      reread_slot.push_back(k);
     }
   }
   if (!reread.empty()) {

@@ -1,8 +1,9 @@
 // Calendar dates of the proleptic Gregorian calendar as days since
 // 1970-01-01, and back: for the dates in policies (bypass expiries), MDS
-// blobs (nextUpdate, status report dates), the corpus's ISO 8601 times and
-// the command-line tools' --now, the log's timestamps.  Exact for years within ±10^12, with no
-// time zone and no libc (timegm reads TZ; gmtime_r has a range).
+// blobs (nextUpdate, status report dates), the corpus's ISO 8601 times, the
+// command-line tools' --now and the log's timestamps.  Exact for years
+// within ±10^12, with no time zone and no libc (timegm reads TZ; gmtime_r
+// has a range).
 //
 // The arithmetic counts years from March, so that a leap day ends a year,
 // in eras of 400 years (146,097 days): Howard Hinnant's days_from_civil and

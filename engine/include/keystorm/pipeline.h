@@ -3,10 +3,9 @@
 //
 // Stages of one batch (engine/src/pipeline/pipeline.cc).  Stages 1-3 run
 // in one parallel pass over chunks of the batch, each chunk on one worker:
-//   1. parse + stateless checks (JSON envelope unless the submitter gave it
-//      decoded, clientDataJSON with one
-//      reused simdjson parser per worker, authenticatorData, flags,
-//      rpIdHash, origin, challenge);
+//   1. parse + stateless checks (the JSON envelope, unless the submitter
+//      gave it decoded; clientDataJSON with one reused simdjson parser per
+//      worker; authenticatorData, flags, rpIdHash, origin, challenge);
 //   2. one CredentialStore::MultiLookup for the chunk's credentials;
 //   3. signature checks, with parsed keys from a shared cache;
 //   4. one CredentialStore::CommitUpdates in arrival order (counter

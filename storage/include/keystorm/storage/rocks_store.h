@@ -29,8 +29,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <span>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
