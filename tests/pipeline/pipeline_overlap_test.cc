@@ -85,27 +85,35 @@ std::unique_ptr<storage::RocksCredentialStore> OpenRocks(const std::string& path
   return store.has_value() ? std::move(store.value()) : nullptr;
 }
 
+// One credential (counter 1) in a fresh RocksDB store.
+class RocksOverlapTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    inner_ = OpenRocks(dir_.Sub("db"));
+    ASSERT_TRUE(inner_);
+    StoreCredential(inner_.get(), a_, /*sign_count=*/1);
+  }
+  Verifier verifier_{TestRelyingParty()};
+  ScratchDir dir_;
+  std::unique_ptr<storage::RocksCredentialStore> inner_;
+  TestAuthenticator a_{-7};
+};
+
 // The same race over RocksDB, whose commit applies an update to the
 // looked-up record when nothing wrote the credential since the lookup
 // (CounterUpdate::looked_up): here the first batch's commit did, so the
 // second is read again and refused.
-TEST(PipelineOverlap, StaleLookupIsReadAgainByTheRocksDbCommit) {
-  Verifier verifier{TestRelyingParty()};
-  ScratchDir dir;
-  auto inner = OpenRocks(dir.Sub("db"));
-  ASSERT_TRUE(inner);
-  TestAuthenticator a(-7);
-  StoreCredential(inner.get(), a, /*sign_count=*/1);
-  CommitAfterNextLookupStore store(inner.get());
-  Pipeline pipeline(&verifier, &store, PipelineOptions{.workers = 1, .max_batch = 1});
-  auto first = pipeline.SubmitAssertion(MakeAssertionJob(a, 2));
-  auto second = pipeline.SubmitAssertion(MakeAssertionJob(a, 2));
+TEST_F(RocksOverlapTest, StaleLookupIsReadAgainByTheRocksDbCommit) {
+  CommitAfterNextLookupStore store(inner_.get());
+  Pipeline pipeline(&verifier_, &store, PipelineOptions{.workers = 1, .max_batch = 1});
+  auto first = pipeline.SubmitAssertion(MakeAssertionJob(a_, 2));
+  auto second = pipeline.SubmitAssertion(MakeAssertionJob(a_, 2));
   AssertionOutcome o1 = first.get(), o2 = second.get();
   ASSERT_TRUE(store.overlapped()) << "the second lookup did not run before the first commit";
   EXPECT_EQ(o1.verdict, VerifyError::kOk) << VerifyErrorName(o1.verdict);
   EXPECT_EQ(o2.verdict, VerifyError::kSignCountRegression) << VerifyErrorName(o2.verdict);
-  EXPECT_EQ(StoredSignCount(inner.get(), a.credential_id()), 2u);
-  EXPECT_EQ(inner->commit_rereads(), 1u) << "only the stale lookup is read again";
+  EXPECT_EQ(StoredSignCount(inner_.get(), a_.credential_id()), 2u);
+  EXPECT_EQ(inner_->commit_rereads(), 1u) << "only the stale lookup is read again";
 }
 
 // A storm: every credential used once, long after its last write.  The
@@ -166,21 +174,15 @@ class CommitRightAfterLookupStore final : public ForwardingStore {
   bool committed_ = false;
 };
 
-TEST(PipelineOverlap, ACommitBetweenTheLookupAndItsCommitIsNotOverlooked) {
-  Verifier verifier{TestRelyingParty()};
-  ScratchDir dir;
-  auto inner = OpenRocks(dir.Sub("db"));
-  ASSERT_TRUE(inner);
-  TestAuthenticator a(-7);
-  StoreCredential(inner.get(), a, /*sign_count=*/1);
-  CommitRightAfterLookupStore store(inner.get(), a.credential_id(), 2);
-  Pipeline pipeline(&verifier, &store, PipelineOptions{.workers = 1, .max_batch = 1});
+TEST_F(RocksOverlapTest, ACommitBetweenTheLookupAndItsCommitIsNotOverlooked) {
+  CommitRightAfterLookupStore store(inner_.get(), a_.credential_id(), 2);
+  Pipeline pipeline(&verifier_, &store, PipelineOptions{.workers = 1, .max_batch = 1});
   // The lookup reads 1; counter 2 is committed meanwhile; this login's 2 is
   // then a repeat (a cloned key) and must be refused.
-  AssertionOutcome out = pipeline.SubmitAssertion(MakeAssertionJob(a, 2)).get();
+  AssertionOutcome out = pipeline.SubmitAssertion(MakeAssertionJob(a_, 2)).get();
   ASSERT_TRUE(store.committed());
   EXPECT_EQ(out.verdict, VerifyError::kSignCountRegression) << VerifyErrorName(out.verdict);
-  EXPECT_EQ(StoredSignCount(inner.get(), a.credential_id()), 2u);
+  EXPECT_EQ(StoredSignCount(inner_.get(), a_.credential_id()), 2u);
 }
 
 }  // namespace

@@ -38,6 +38,15 @@ std::unique_ptr<RocksCredentialStore> MustOpen(const StoreConfig& config) {
   return store.has_value() ? std::move(store.value()) : nullptr;
 }
 
+// A store that remembers at most `recent_writes` written credential ids
+// (StoreConfig::recent_credential_writes), for the commit-hint tests.
+std::unique_ptr<RocksCredentialStore> OpenRemembering(const std::string& path,
+                                                      size_t recent_writes) {
+  StoreConfig config = Config(path);
+  config.recent_credential_writes = recent_writes;
+  return MustOpen(config);
+}
+
 void Insert(CredentialStore* store, const CredentialRecord& r) {
   bool inserted = false;
   ASSERT_TRUE(store->InsertCredentialIfAbsent(r, &inserted).ok());
@@ -442,9 +451,7 @@ TEST(RocksStoreCommitHints, AnUnwrittenLookupIsNotReadAgain) {
 // older than that is read again, written or not.
 TEST(RocksStoreCommitHints, AForgottenWriteMakesOlderLookupsBeReadAgain) {
   ScratchDir dir;
-  StoreConfig config = Config(dir.Sub("db"));
-  config.recent_credential_writes = 2;
-  auto store = MustOpen(config);
+  auto store = OpenRemembering(dir.Sub("db"), 2);
   ASSERT_TRUE(store);
   for (const char* id : {"x", "w1", "w2", "w3"}) Insert(store.get(), MakeCredential(id, "u", 1));
   Looked x = LookUp(store.get(), B("x"));
@@ -460,8 +467,9 @@ TEST(RocksStoreCommitHints, AForgottenWriteMakesOlderLookupsBeReadAgain) {
   EXPECT_EQ(Commit(store.get(), HintedUpdate(again.record, again.epoch, 3)), CommitOutcome::kApplied);
   EXPECT_EQ(store->commit_rereads(), before + 1);
 
-  config.recent_credential_writes = 0;
-  EXPECT_EQ(ValidateStoreConfig(config).code(), Status::Code::kInvalidArgument);
+  StoreConfig none = Config(dir.Sub("db"));
+  none.recent_credential_writes = 0;
+  EXPECT_EQ(ValidateStoreConfig(none).code(), Status::Code::kInvalidArgument);
 }
 
 // The floor's boundary: the map is emptied by the write right after the
@@ -469,9 +477,7 @@ TEST(RocksStoreCommitHints, AForgottenWriteMakesOlderLookupsBeReadAgain) {
 // only the floor says the lookup is stale.
 TEST(RocksStoreCommitHints, ALookupOvertakenJustBeforeTheMapWasEmptiedIsReadAgain) {
   ScratchDir dir;
-  StoreConfig config = Config(dir.Sub("db"));
-  config.recent_credential_writes = 1;
-  auto store = MustOpen(config);
+  auto store = OpenRemembering(dir.Sub("db"), 1);
   ASSERT_TRUE(store);
   Insert(store.get(), MakeCredential("x", "u", 5));
   Insert(store.get(), MakeCredential("y", "u", 5));
@@ -487,9 +493,7 @@ TEST(RocksStoreCommitHints, ALookupOvertakenJustBeforeTheMapWasEmptiedIsReadAgai
 // keeps none of them: every earlier lookup is read again.
 TEST(RocksStoreCommitHints, AWriteLargerThanTheMapMakesEveryEarlierLookupBeReadAgain) {
   ScratchDir dir;
-  StoreConfig config = Config(dir.Sub("db"));
-  config.recent_credential_writes = 2;
-  auto store = MustOpen(config);
+  auto store = OpenRemembering(dir.Sub("db"), 2);
   ASSERT_TRUE(store);
   UserInsertOutcome outcome{};
   ASSERT_TRUE(store->InsertUserIfAbsent(MakeUser("h-big", "big"), &outcome).ok());
@@ -542,9 +546,7 @@ TEST(RocksStoreCommitHints, AHintFromAnotherInstanceIsReadAgain) {
 // store_contract_test.cc, CountersRaceWithLookupHintsWithoutDoubleAcceptance).
 TEST(RocksStoreCommitHints, RacingHintedCommitsWhileTheMapIsEmptiedAcceptEachValueOnce) {
   ScratchDir dir;
-  StoreConfig config = Config(dir.Sub("db"));
-  config.recent_credential_writes = 3;
-  auto store = MustOpen(config);
+  auto store = OpenRemembering(dir.Sub("db"), 3);
   ASSERT_TRUE(store);
   constexpr int kThreads = 8, kCredentials = 4, kRounds = 60;
   std::vector<Bytes> ids;
