@@ -81,8 +81,9 @@ VerifyError CheckAuthenticatorNotRevoked(const StoredCredential& credential,
 // A21: "Using credentialRecord.publicKey, verify that sig is a valid
 // signature over the binary concatenation of authData and hash."
 VerifyError CheckSignature(const AuthenticationResponse& r, const PublicKey& key,
-                           const std::array<uint8_t, 32>& client_data_hash) {
-  return key.Verify2(r.authenticator_data, client_data_hash, r.signature)
+                           const AssertionPrecheck& precheck) {
+  return key.Verify2(r.authenticator_data, precheck.client_data_hash, r.signature,
+                     precheck.prepared_signature)
              ? VerifyError::kOk
              : VerifyError::kSignatureInvalid;
 }
@@ -156,7 +157,7 @@ VerifyError Verifier::FinishAssertion(const AuthenticationResponse& response,
       VerifyError::kOk) {
     return err;
   }
-  if ((err = CheckSignature(response, *credential->public_key, precheck.client_data_hash)) !=
+  if ((err = CheckSignature(response, *credential->public_key, precheck)) !=
       VerifyError::kOk) {
     return err;
   }

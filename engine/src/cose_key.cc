@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "keystorm/cbor.h"
+#include "p256_signature_batch.h"
 
 namespace keystorm {
 namespace {
@@ -354,6 +355,19 @@ bool PublicKey::Verify2(ByteView part1, ByteView part2, ByteView signature) cons
     case Family::kNone: return false;
   }
   return false;
+}
+
+bool PublicKey::Verify2(ByteView part1, ByteView part2, ByteView signature,
+                        const PreparedP256Signature* prepared) const {
+  const Impl& impl = *impl_;
+  if (prepared == nullptr || impl.info.family != Family::kEcdsa ||
+      impl.info.curve_nid != NID_X9_62_prime256v1) {
+    return Verify2(part1, part2, signature);
+  }
+  uint8_t digest[EVP_MAX_MD_SIZE];
+  unsigned digest_len = 0;
+  if (!Digest(impl.info.md(), part1, part2, digest, &digest_len) || digest_len != 32) return false;
+  return VerifyP256Prepared(impl.ec, digest, signature, *prepared);
 }
 
 bool PublicKey::SameKeyAs(const EVP_PKEY* pkey) const {

@@ -157,6 +157,47 @@ TEST(PipelineBatchBound, QueuedJobsRunInBatchesOfTheBound) {
   EXPECT_EQ(store.largest_commit(), 256u) << "queued jobs fill a batch to the bound, not past it";
 }
 
+// One batch of many algorithms, good and forged signatures interleaved:
+// each job gets its own verdict.  The P-256 ones in a chunk share one
+// inversion of their s (p256_signature_batch.h), so a forged one among them
+// must not spoil its neighbours, nor take their verdict.
+TEST(PipelineBatchBound, MixedSignaturesInOneBatchEachGetTheirOwnVerdict) {
+  Verifier verifier{TestRelyingParty()};
+  storage::MemoryCredentialStore inner;
+  const int64_t kAlgorithms[] = {-7, -7, -8, -7, -257, -7, -35, -7};
+  std::vector<std::unique_ptr<TestAuthenticator>> authenticators;
+  for (int i = 0; i < 16; ++i) {
+    authenticators.push_back(std::make_unique<TestAuthenticator>(kAlgorithms[i % 8], i));
+    StoreCredential(&inner, *authenticators.back(), 0);
+  }
+  CommitSizeStore store(&inner);  // the first batch waits at its lookup
+  Pipeline pipeline(&verifier, &store, PipelineOptions{.workers = 1});
+  std::vector<std::future<AssertionOutcome>> outcomes;
+  std::vector<VerifyError> expected;
+  for (int round = 0; round < 3; ++round) {
+    for (size_t i = 0; i < authenticators.size(); ++i) {
+      const TestAuthenticator& a = *authenticators[i];
+      AssertionOptions options;
+      options.sign_count = 0;  // with a stored 0: never a regression
+      options.corrupt_signature = (i + round) % 3 == 0;
+      AssertionJob job;
+      job.response_json = a.Assert(options).Json();
+      job.expected.challenge = kChallenge;
+      job.expected.user_handle = a.user_handle();
+      outcomes.push_back(pipeline.SubmitAssertion(std::move(job)));
+      expected.push_back(options.corrupt_signature ? VerifyError::kSignatureInvalid
+                                                   : VerifyError::kOk);
+    }
+  }
+  store.Open();  // all but the first job are queued: they share a batch
+  for (size_t k = 0; k < outcomes.size(); ++k) {
+    AssertionOutcome out = outcomes[k].get();
+    ASSERT_TRUE(out.status.ok()) << out.status.ToString();
+    EXPECT_EQ(VerifyErrorName(out.verdict), VerifyErrorName(expected[k])) << "job " << k;
+  }
+  EXPECT_GE(store.largest_commit(), 30u) << "the queued jobs were meant to share a batch";
+}
+
 class PipelineSingle : public testing::Test {
  protected:
   Verifier verifier_{TestRelyingParty()};

@@ -21,6 +21,10 @@ struct evp_pkey_st;  // EVP_PKEY
 
 namespace keystorm {
 
+// A P-256 signature prepared in a batch (engine/src/p256_signature_batch.h):
+// the pipeline's, opaque to other callers.
+struct PreparedP256Signature;
+
 // COSE algorithm identifiers (IANA "COSE Algorithms").
 enum class CoseAlgorithm : int32_t {
   kES256 = -7,
@@ -86,6 +90,12 @@ class KEYSTORM_EXPORT PublicKey {
   // Same, over several message pieces concatenated (authData ‖ hash) without
   // copying them together.
   bool Verify2(ByteView part1, ByteView part2, ByteView signature) const;
+
+  // Same verdict, finished from `prepared` (the pipeline's batched s^-1) when
+  // this is a P-256 ECDSA key with SHA-256 and `prepared` was made from
+  // `signature`; otherwise exactly Verify2 above.  nullptr: Verify2.
+  bool Verify2(ByteView part1, ByteView part2, ByteView signature,
+               const PreparedP256Signature* prepared) const;
 
   // True if `other` is the same public key (same algorithm family and point
   // or modulus/exponent).  Used by attestation formats that bind the

@@ -154,6 +154,9 @@ struct KEYSTORM_EXPORT AssertionPrecheck {
   VerifyError stateless_error = VerifyError::kOk;  // first failure of A7-A18
   AuthenticatorData auth_data;
   std::array<uint8_t, 32> client_data_hash{};
+  // A21's signature with s^-1 already computed in a batch, when the caller
+  // (the pipeline) prepared it; nullptr verifies it whole.  Not owned.
+  const PreparedP256Signature* prepared_signature = nullptr;
 };
 
 class KEYSTORM_EXPORT Verifier {

@@ -16,6 +16,7 @@
 #include "keystorm/thread_name.h"
 #include "keystorm/webauthn_json.h"
 #include "keystorm/usable_cores.h"
+#include "p256_signature_batch.h"
 #include "pipeline/key_cache.h"
 #include "pipeline/mpmc_queue.h"
 
@@ -48,6 +49,8 @@ struct Slot {
   AssertionPrecheck precheck;
   std::optional<CredentialRecord> record;
   uint64_t lookup_epoch = 0;  // CredentialWriteEpoch() before the lookup
+  std::shared_ptr<const PublicKey> key;  // the record's, parsed (key cache)
+  VerifyError key_error = VerifyError::kOk;  // why `key` is null
   CredentialUpdate update;
   // Registrations.
   RegistrationResponse registration_response;
@@ -60,9 +63,16 @@ struct LookupScratch {
   std::vector<size_t> slots;  // the slot of each id
   std::vector<std::optional<CredentialRecord>> records;
 };
+// A worker's chunk of P-256 signatures, prepared with one inversion.
+struct SignatureScratch {
+  std::vector<ByteView> signatures;
+  std::vector<size_t> slots;  // the slot of each signature
+  std::vector<PreparedP256Signature> prepared;
+};
 struct WorkerScratch {
   JsonScratch json;
   LookupScratch lookup;
+  SignatureScratch signatures;
 };
 
 // Whether this thread has its name (keystorm/thread_name.h).  TBB's worker
@@ -234,6 +244,7 @@ class Pipeline::Impl {
             // scratch under the lookup in flight.
             tbb::this_task_arena::isolate(
                 [&] { LookupCredentials(slots, r.begin(), r.end(), &scratch.lookup); });
+            LoadKeysAndPrepareSignatures(slots, r.begin(), r.end(), &scratch.signatures);
             for (size_t i = r.begin(); i != r.end(); ++i) FinishAssertion(slots[i]);
           },
           tbb::simple_partitioner());
@@ -309,6 +320,7 @@ class Pipeline::Impl {
   void ParseAndPrecheck(Slot& s, JsonScratch* scratch) {
     s.status = Status::Ok();
     s.record.reset();
+    s.key.reset();
     s.lookup_epoch = 0;
     s.update = CredentialUpdate();
     s.response.raw_id.clear();  // a failed parse must not report the last batch's id
@@ -359,22 +371,54 @@ class Pipeline::Impl {
     }
   }
 
+  // Stage 3's first step for slots [begin, end): each found credential's
+  // parsed key (key cache), then the s^-1 of every P-256 signature among
+  // them with one inversion for them all (p256_signature_batch.h), which
+  // FinishAssertion's A21 uses.
+  void LoadKeysAndPrepareSignatures(std::vector<Slot>& slots, size_t begin, size_t end,
+                                    SignatureScratch* p) {
+    p->signatures.clear();
+    p->slots.clear();
+    for (size_t i = begin; i < end; ++i) {
+      Slot& s = slots[i];
+      s.precheck.prepared_signature = nullptr;
+      if (s.job->kind != Job::Kind::kAssertion || s.verdict != VerifyError::kOk ||
+          !s.status.ok() || !s.record) {
+        continue;
+      }
+      s.key_error = VerifyError::kOk;
+      s.key = key_cache_.Get(s.record->id, s.record->public_key_cose, &s.key_error);
+      if (!s.key || s.precheck.stateless_error != VerifyError::kOk) continue;
+      const int64_t alg = s.key->algorithm();
+      if (alg != static_cast<int64_t>(CoseAlgorithm::kES256) &&
+          alg != static_cast<int64_t>(CoseAlgorithm::kESP256)) {
+        continue;
+      }
+      p->signatures.push_back(s.response.signature);
+      p->slots.push_back(i);
+    }
+    if (p->signatures.empty()) return;
+    // Sized before any pointer into it is taken: no reallocation after.
+    p->prepared.resize(p->signatures.size());
+    PrepareP256Signatures(p->signatures, p->prepared);
+    for (size_t k = 0; k < p->slots.size(); ++k) {
+      slots[p->slots[k]].precheck.prepared_signature = &p->prepared[k];
+    }
+  }
+
   void FinishAssertion(Slot& s) {
     if (s.job->kind != Job::Kind::kAssertion || s.verdict != VerifyError::kOk || !s.status.ok()) {
       return;
     }
     StoredCredential stored;
-    std::shared_ptr<const PublicKey> key;
     if (s.record) {
-      VerifyError key_error = VerifyError::kOk;
-      key = key_cache_.Get(s.record->id, s.record->public_key_cose, &key_error);
-      if (!key) {
-        s.verdict = key_error;
+      if (!s.key) {
+        s.verdict = s.key_error;
         return;
       }
       stored.id = s.record->id;
       stored.user_handle = s.record->user_handle;
-      stored.public_key = key.get();
+      stored.public_key = s.key.get();
       stored.sign_count = s.record->sign_count;
       stored.backup_eligible = s.record->backup_eligible;
       stored.uv_initialized = s.record->uv_initialized;
@@ -382,6 +426,9 @@ class Pipeline::Impl {
     }
     s.verdict = verifier_->FinishAssertion(s.response, s.job->assertion.expected, s.precheck,
                                            s.record ? &stored : nullptr, &s.update);
+    // The worker's scratch is reused by its next chunk; the key by nothing.
+    s.precheck.prepared_signature = nullptr;
+    s.key.reset();
   }
 
   void Commit(std::vector<Slot>& slots, size_t n) {
