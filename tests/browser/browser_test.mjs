@@ -7,9 +7,11 @@
 //
 // Environment: KEYSTORM_BIN (the keystorm binary), CHROMIUM (default
 // /usr/bin/chromium), KEYSTORM_SCREENSHOT (default docs/login_page.png),
-// KEYSTORM_TEST_PORT (first of three ports, default 18480).
+// KEYSTORM_TEST_PORT (first of three consecutive ports; default: three free
+// ports the kernel picks, so that parallel jobs on one machine never collide).
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_POLICY, startServer } from './server_process.mjs';
@@ -17,7 +19,24 @@ import { loadOpenApi } from './openapi_validator.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const binary = process.env.KEYSTORM_BIN || path.join(repo, 'build/release/tools/keystorm');
-const firstPort = Number(process.env.KEYSTORM_TEST_PORT || 18480);
+// Three ports free now: bound to port 0 together (so they differ), read
+// back, released.  The server binds them a moment later: its origin must
+// name the public port, so it cannot bind port 0 itself.
+async function freePorts(count) {
+  const probes = await Promise.all(
+    Array.from({ length: count }, () => new Promise((resolve, reject) => {
+      const probe = net.createServer();
+      probe.on('error', reject);
+      probe.listen(0, '127.0.0.1', () => resolve(probe));
+    })));
+  const found = probes.map((probe) => probe.address().port);
+  await Promise.all(probes.map((probe) => new Promise((resolve) => probe.close(resolve))));
+  return found;
+}
+const firstPort = process.env.KEYSTORM_TEST_PORT ? Number(process.env.KEYSTORM_TEST_PORT) : null;
+const ports = firstPort
+  ? { public: firstPort, admin: firstPort + 1, management: firstPort + 2 }
+  : await freePorts(3).then(([p, a, m]) => ({ public: p, admin: a, management: m }));
 const screenshot = process.env.KEYSTORM_SCREENSHOT || path.join(repo, 'docs/login_page.png');
 
 const results = [];
@@ -41,7 +60,7 @@ function expect(condition, message) {
 const openapi = loadOpenApi(path.join(repo, 'docs/openapi.yaml'));
 const server = await startServer({
   binary,
-  ports: { public: firstPort, admin: firstPort + 1, management: firstPort + 2 },
+  ports,
 });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',

@@ -1,4 +1,4 @@
-// Starts `keystorm serve` on fixed local ports with a fresh data folder and
+// Starts `keystorm serve` on the given local ports with a fresh data folder and
 // a policy file the test may rewrite, and stops it again.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';

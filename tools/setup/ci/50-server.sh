@@ -31,30 +31,34 @@ fi
 ks_server_step "keystorm config check docs/keystorm.example.toml" \
   "$ks_server_bin" config check "$KS_ROOT/docs/keystorm.example.toml"
 
-# promtool on a live scrape: a server on spare ports, a few requests so that
-# every family has samples (an ok, an error outcome, a histogram), then /metrics.
+# promtool on a live scrape: a server on ports the kernel picks (read back
+# from serve's banner, so that nothing else on the machine can collide), a
+# few requests so that every family has samples (an ok, an error outcome, a
+# histogram), then /metrics.
 ks_server_metrics_check() {
-  local dir pid rc=0
+  local dir pid rc=0 public="" management=""
   dir=$(mktemp -d)
   cat >"$dir/keystorm.toml" <<TOML
 [server]
-public_listen = "127.0.0.1:18580"
-admin_listen = "127.0.0.1:18581"
-management_listen = "127.0.0.1:18582"
+public_listen = "127.0.0.1:0"
+admin_listen = "127.0.0.1:0"
+management_listen = "127.0.0.1:0"
 data_dir = "$dir/data"
 [webauthn]
-origins = ["http://localhost:18580"]
+origins = ["http://localhost"]
 TOML
   "$ks_server_bin" serve --config "$dir/keystorm.toml" >"$dir/serve.log" 2>&1 &
   pid=$!
   for _ in $(seq 100); do
-    curl -fs http://127.0.0.1:18582/health/ready >/dev/null 2>&1 && break
+    public=$(sed -n 's|.*demo: *http://localhost:\([0-9]*\)/login.*|\1|p' "$dir/serve.log")
+    management=$(sed -n 's|.*management: *http://[^ ]*:\([0-9]*\)/metrics.*|\1|p' "$dir/serve.log")
+    [ -n "$management" ] && curl -fs "http://127.0.0.1:$management/health/ready" >/dev/null 2>&1 && break
     sleep 0.1
   done
-  curl -s -X POST -d '{"username":"ci"}' http://127.0.0.1:18580/v1/login/start >/dev/null
-  curl -s -X POST -d '{"username":"ci"}' http://127.0.0.1:18580/v1/registration/options >/dev/null
-  curl -s -X POST -d '{"id":"AA"}' http://127.0.0.1:18580/v1/authentication/verify >/dev/null
-  curl -fs http://127.0.0.1:18582/metrics >"$dir/metrics.txt" || rc=1
+  curl -s -X POST -d '{"username":"ci"}' "http://127.0.0.1:$public/v1/login/start" >/dev/null
+  curl -s -X POST -d '{"username":"ci"}' "http://127.0.0.1:$public/v1/registration/options" >/dev/null
+  curl -s -X POST -d '{"id":"AA"}' "http://127.0.0.1:$public/v1/authentication/verify" >/dev/null
+  curl -fs "http://127.0.0.1:$management/metrics" >"$dir/metrics.txt" || rc=1
   kill "$pid" && wait "$pid" || true
   if [ "$rc" -eq 0 ]; then
     grep -q 'keystorm_requests_total{route="/v1/authentication/verify",outcome="malformed_request"} 1' \
