@@ -7,7 +7,8 @@
 //      gave it decoded; clientDataJSON with one reused simdjson parser per
 //      worker; authenticatorData, flags, rpIdHash, origin, challenge);
 //   2. one CredentialStore::MultiLookup for the chunk's credentials;
-//   3. signature checks, with parsed keys from a shared cache;
+//   3. signature checks, with parsed keys from a shared cache; the chunk's
+//      ES256 signatures share one modular inversion (docs/pipeline.md);
 //   4. one CredentialStore::CommitUpdates in arrival order (counter
 //      compare-and-set in the store), registrations inserted if absent;
 //   5. one CredentialStore::SyncWritesUpTo the mark taken when the batch
