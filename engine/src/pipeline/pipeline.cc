@@ -252,12 +252,18 @@ class Pipeline::Impl {
   }
 
   // About four chunks per worker, so that a worker that drew slow
-  // signatures (RSA, a cold key) leaves work for the others, and at most
-  // kMaxChunk jobs, so that a chunk's lookup stays one small read.
+  // signatures (RSA, a cold key) leaves work for the others; at most
+  // kMaxChunk jobs, so that a chunk's lookup stays one small read; and at
+  // least kMinChunk, so that a small batch (a server's, under moderate
+  // load) wakes few TBB workers, whose spinning costs CPU the other
+  // stages need, and shares each P-256 inversion over more signatures.
+  // kMinChunk 8 against 1: 3.5% less server CPU per login over HTTP on
+  // two cores (docs/performance.md, session 8).
   size_t ChunkSize(size_t n) const {
+    static constexpr size_t kMinChunk = 8;
     static constexpr size_t kMaxChunk = 32;
     size_t per = n / (static_cast<size_t>(workers_) * 4);
-    return std::clamp<size_t>(per, 1, kMaxChunk);
+    return std::clamp<size_t>(per, kMinChunk, kMaxChunk);
   }
 
   // Waits until the committer has finished the batch handed before (whose
