@@ -9,7 +9,13 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "http_test_client.h"
 #include "http_test_server.h"
@@ -36,6 +42,47 @@ TEST(HttpServerTest, TheIoThreadsAreNamed) {
   RunningServer running = StartServer({}, HelloRouter(), /*io_threads=*/2);
   EXPECT_TRUE(test::ThreadNamedAppears("ks-io-0"));
   EXPECT_TRUE(test::ThreadNamedAppears("ks-io-1"));
+}
+
+// Each io thread runs a context of its own, and accepted connections go to
+// the contexts in turn: consecutive connections are served by different
+// threads, and every request of one connection by the same thread.
+TEST(HttpServerTest, ConnectionsAreSpreadOverTheIoThreadsAndStayOnTheirs) {
+  std::mutex mu;
+  std::map<std::string, std::set<std::thread::id>> threads_of;  // by client tag
+  Router router;
+  router.Add("GET", "/who", [&](HttpRequest&& request, Responder respond) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      threads_of[request.query].insert(std::this_thread::get_id());
+    }
+    respond(HttpResponse{});
+  });
+  RunningServer running = StartServer({}, std::move(router), /*io_threads=*/2);
+  constexpr int kClients = 4;
+  std::vector<std::unique_ptr<TestClient>> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.push_back(std::make_unique<TestClient>());
+    ASSERT_TRUE(clients.back()->Connect(running.port));
+    // The first request of each connection before the next connects: the
+    // accept order is the connect order.
+    ASSERT_TRUE(clients.back()->Get("/who?" + std::to_string(c)).has_value());
+  }
+  for (int round = 0; round < 20; ++round) {
+    for (int c = 0; c < kClients; ++c) {
+      ASSERT_TRUE(clients[c]->Get("/who?" + std::to_string(c)).has_value());
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(threads_of.size(), static_cast<size_t>(kClients));
+  for (int c = 0; c < kClients; ++c) {
+    ASSERT_EQ(threads_of[std::to_string(c)].size(), 1u) << "connection " << c << " moved threads";
+  }
+  for (int c = 0; c + 1 < kClients; ++c) {
+    EXPECT_NE(*threads_of[std::to_string(c)].begin(), *threads_of[std::to_string(c + 1)].begin())
+        << "connections " << c << " and " << c + 1 << " share a thread";
+  }
+  EXPECT_EQ(*threads_of["0"].begin(), *threads_of["2"].begin());
 }
 
 TEST(HttpServerTest, KeepsTheConnectionAliveAcrossRequests) {

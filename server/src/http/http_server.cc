@@ -13,10 +13,12 @@
 #include <condition_variable>
 #include <csignal>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "http/connection.h"
 #include "http/connection_registry.h"
@@ -70,17 +72,22 @@ constexpr std::chrono::milliseconds kDrainPoll{5};
 
 // One listening socket and the connections it accepted.
 struct Listener {
-  Listener(net::io_context& io, std::shared_ptr<ListenerShared> listener_shared,
-           std::shared_ptr<PostGate> post_gate)
-      : ioc(io),
-        acceptor(net::make_strand(io)),
+  // The acceptor runs on the first context; accepted connections go to
+  // `contexts` in turn.
+  Listener(std::vector<net::io_context*> io_contexts,
+           std::shared_ptr<ListenerShared> listener_shared, std::shared_ptr<PostGate> post_gate)
+      : contexts(std::move(io_contexts)),
+        acceptor(net::make_strand(*contexts.front())),
         retry_timer(acceptor.get_executor()),
         shared(std::move(listener_shared)),
         gate(std::move(post_gate)) {}
 
   void Accept() {
-    acceptor.async_accept(net::make_strand(ioc), [this](error_code ec,
-                                                        net::ip::tcp::socket socket) {
+    // Round robin: each connection lives on one io thread's context.  Only
+    // this acceptor's strand touches next_context.
+    net::io_context& context = *contexts[next_context++ % contexts.size()];
+    acceptor.async_accept(net::make_strand(context), [this](error_code ec,
+                                                           net::ip::tcp::socket socket) {
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
         retry_timer.expires_after(kAcceptRetryDelay);
@@ -134,7 +141,8 @@ struct Listener {
     closed.get_future().wait();
   }
 
-  net::io_context& ioc;
+  std::vector<net::io_context*> contexts;
+  size_t next_context = 0;
   net::ip::tcp::acceptor acceptor;
   net::steady_timer retry_timer;
   std::shared_ptr<ListenerShared> shared;
@@ -144,7 +152,32 @@ struct Listener {
 };
 
 struct HttpServer::Impl {
-  explicit Impl(int io_threads) : thread_count(io_threads < 1 ? 1 : io_threads), ioc(thread_count) {}
+  explicit Impl(int io_threads) : thread_count(io_threads < 1 ? 1 : io_threads) {
+    // One context per io thread, each run by that thread alone (concurrency
+    // hint 1): no scheduler shared by the threads, whose mutex and the
+    // wake-ups between them cost a shared context about 7 µs per request
+    // on two cores (docs/performance.md, session 8).
+    for (int i = 0; i < thread_count; ++i) {
+      contexts.push_back(std::make_unique<net::io_context>(1));
+    }
+  }
+
+  // Everything that holds a socket, a timer or a pending operation goes
+  // before the contexts; then the contexts go in order.  The first context
+  // runs the acceptors, whose pending accept holds a socket of another
+  // context: it goes first, while that context still exists.
+  ~Impl() {
+    signals.reset();
+    listeners.clear();
+    work.clear();
+    for (auto& context : contexts) context.reset();
+  }
+
+  std::vector<net::io_context*> ContextPointers() const {
+    std::vector<net::io_context*> pointers;
+    for (const auto& context : contexts) pointers.push_back(context.get());
+    return pointers;
+  }
 
   size_t OpenConnections() const {
     size_t open = 0;
@@ -159,8 +192,8 @@ struct HttpServer::Impl {
   }
 
   int thread_count;
-  net::io_context ioc;  // declared first of the asio objects: destroyed last
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::vector<std::unique_ptr<net::io_context>> contexts;  // see ~Impl
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> work;
   std::vector<std::unique_ptr<Listener>> listeners;
   std::vector<std::thread> threads;
   std::shared_ptr<PostGate> gate = std::make_shared<PostGate>();
@@ -179,7 +212,8 @@ HttpServer::HttpServer(int io_threads) : impl_(std::make_unique<Impl>(io_threads
 
 HttpServer::~HttpServer() {
   Stop(std::chrono::milliseconds(0));
-  // Connections still referenced by pending handlers go with the io_context.
+  // Connections still referenced by pending handlers go with their contexts
+  // (Impl's destructor).
 }
 
 Result<uint16_t> HttpServer::AddListener(ListenerOptions options, Router router) {
@@ -201,7 +235,7 @@ Result<uint16_t> HttpServer::AddListener(ListenerOptions options, Router router)
   auto shared = std::make_shared<ListenerShared>();
   shared->options = std::move(options);
   shared->router = std::move(router);
-  auto listener = std::make_unique<Listener>(impl_->ioc, shared, impl_->gate);
+  auto listener = std::make_unique<Listener>(impl_->ContextPointers(), shared, impl_->gate);
   net::ip::tcp::endpoint endpoint(address, shared->options.port);
   auto fail = [&](std::string_view what) {
     return Status::IOError("listener '" + shared->options.name + "' on " +
@@ -229,7 +263,7 @@ void HttpServer::Start() {
   if (impl_->started) return;
   impl_->started = true;
   RaiseOpenFileLimit();
-  impl_->work.emplace(impl_->ioc.get_executor());
+  for (auto& context : impl_->contexts) impl_->work.emplace_back(context->get_executor());
   for (auto& listener : impl_->listeners) {
     net::post(listener->acceptor.get_executor(), [l = listener.get()] { l->Accept(); });
   }
@@ -241,7 +275,7 @@ void HttpServer::Start() {
       // the process (std::terminate).
       for (;;) {
         try {
-          impl_->ioc.run();
+          impl_->contexts[i]->run();
           return;
         } catch (...) {
         }
@@ -286,18 +320,18 @@ void HttpServer::Stop(std::chrono::milliseconds drain_deadline) {
     impl_->gate->open = false;
   }
   if (impl_->signals) {
-    net::post(impl_->ioc, [this] {
+    net::post(*impl_->contexts.front(), [this] {
       error_code ignored;
       impl_->signals->cancel(ignored);
     });
   }
-  impl_->work.reset();
+  impl_->work.clear();
   // Give the posted closes a moment to run before the context is stopped.
   auto close_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
   while (impl_->OpenConnections() > 0 && std::chrono::steady_clock::now() < close_deadline) {
     std::this_thread::sleep_for(kDrainPoll);
   }
-  impl_->ioc.stop();
+  for (auto& context : impl_->contexts) context->stop();
   for (auto& thread : impl_->threads) thread.join();
   impl_->threads.clear();
   for (auto& listener : impl_->listeners) listener->registry.TakeAll();
@@ -312,7 +346,7 @@ void HttpServer::RunUntilSignal(std::chrono::milliseconds drain_deadline,
   {
     std::lock_guard<std::mutex> lock(impl_->stop_mu);
     if (impl_->started && !impl_->stopped && !impl_->signals) {
-      impl_->signals.emplace(impl_->ioc, SIGINT, SIGTERM);
+      impl_->signals.emplace(*impl_->contexts.front(), SIGINT, SIGTERM);
       impl_->signals->async_wait([impl = impl_.get()](error_code ec, int) {
         if (!ec) impl->RequestStop();
       });
