@@ -189,13 +189,16 @@ TEST(PipelineBatchBound, MixedSignaturesInOneBatchEachGetTheirOwnVerdict) {
                                                    : VerifyError::kOk);
     }
   }
-  store.Open();  // all but the first job are queued: they share a batch
+  store.Open();  // the jobs after the first batch are queued: they share one
   for (size_t k = 0; k < outcomes.size(); ++k) {
     AssertionOutcome out = outcomes[k].get();
     ASSERT_TRUE(out.status.ok()) << out.status.ToString();
     EXPECT_EQ(VerifyErrorName(out.verdict), VerifyErrorName(expected[k])) << "job " << k;
   }
-  EXPECT_GE(store.largest_commit(), 30u) << "the queued jobs were meant to share a batch";
+  // The first batch took what was queued when it formed and waited at its
+  // lookup; everything after it formed the second: one of the two holds at
+  // least half of the 48 jobs.
+  EXPECT_GE(store.largest_commit(), outcomes.size() / 2) << "the jobs were meant to share batches";
 }
 
 class PipelineSingle : public testing::Test {
