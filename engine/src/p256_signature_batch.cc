@@ -27,8 +27,7 @@ const EC_GROUP* P256() {
 }
 
 EC_SCALAR FromWords(const uint64_t (&words)[kP256Words]) {
-  EC_SCALAR out;
-  std::memset(&out, 0, sizeof(out));
+  EC_SCALAR out{};
   std::memcpy(out.words, words, sizeof(words));
   return out;
 }
@@ -63,6 +62,7 @@ bool ParseScalars(const EC_GROUP* group, ByteView der, EC_SCALAR* r, EC_SCALAR* 
 void PrepareP256Signatures(std::span<const ByteView> signatures,
                            std::span<PreparedP256Signature> out) {
   const EC_GROUP* group = P256();
+  if (out.size() < signatures.size()) return;
   // s of each ready signature in Montgomery form, and the running products
   // s_0 ⋯ s_k (Montgomery form) of the ready ones.
   std::vector<EC_SCALAR> s_mont;
@@ -74,13 +74,14 @@ void PrepareP256Signatures(std::span<const ByteView> signatures,
   for (size_t i = 0; i < signatures.size(); ++i) {
     PreparedP256Signature& p = out[i];
     p.ready = false;
+    p.used = false;
     p.der_size = 0;
-    EC_SCALAR r, s;
+    EC_SCALAR r{}, s{};
     if (group == nullptr || !ParseScalars(group, signatures[i], &r, &s)) continue;
     p.der_size = static_cast<uint8_t>(signatures[i].size());
     std::memcpy(p.der, signatures[i].data(), signatures[i].size());
     ToWords(r, p.r);
-    EC_SCALAR m;
+    EC_SCALAR m{};
     ec_scalar_to_montgomery(group, &m, &s);
     EC_SCALAR running = m;
     if (!prefix.empty()) ec_scalar_mul_montgomery(group, &running, &prefix.back(), &m);
@@ -93,7 +94,7 @@ void PrepareP256Signatures(std::span<const ByteView> signatures,
   // inverse = (s_0 ⋯ s_last)^-1 R.  Each s is in [1, n) and n is prime, so
   // the product is not zero; the inversion cannot fail, but if it did, no
   // signature would be prepared and each would take ECDSA_verify's path.
-  EC_SCALAR product, inverse;
+  EC_SCALAR product{}, inverse{};
   ec_scalar_from_montgomery(group, &product, &prefix.back());
   if (!ec_scalar_to_montgomery_inv_vartime(group, &inverse, &product)) return;
   for (size_t k = ready.size(); k-- > 0;) {
@@ -125,17 +126,17 @@ bool VerifyP256Prepared(const EC_KEY* key, const uint8_t digest[32], ByteView si
   // once as digest_to_scalar does.
   const EC_SCALAR r = FromWords(prepared.r);
   const EC_SCALAR s_inverse = FromWords(prepared.s_inverse_mont);
-  EC_SCALAR m;
-  std::memset(&m, 0, sizeof(m));
+  EC_SCALAR m{};
   bn_big_endian_to_words(m.words, kP256Words, digest, 32);
   BN_ULONG scratch[EC_MAX_WORDS];
   bn_reduce_once_in_place(m.words, 0, group->order.d, scratch, kP256Words);
   // u1 = m·s^-1 and u2 = r·s^-1: s^-1 is in Montgomery form and m and r are
   // not, so the products come out of it.
-  EC_SCALAR u1, u2;
+  EC_SCALAR u1{}, u2{};
   ec_scalar_mul_montgomery(group, &u1, &m, &s_inverse);
   ec_scalar_mul_montgomery(group, &u2, &r, &s_inverse);
   EC_RAW_POINT point;
+  prepared.used = true;
   if (!ec_point_mul_scalar_public(group, &point, &u1, &public_key->raw, &u2)) return false;
   return ec_cmp_x_coordinate(group, &point, &r) == 1;
 }

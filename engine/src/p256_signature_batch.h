@@ -40,13 +40,16 @@ struct PreparedP256Signature {
   uint8_t der[72] = {};
   uint64_t r[4] = {};
   uint64_t s_inverse_mont[4] = {};
+  // Set when a verification was finished from this preparation (rather
+  // than by ECDSA_verify): what the pipeline counts, and its tests check.
+  mutable bool used = false;
 };
 
 // The longest DER encoding of a P-256 signature.
 inline constexpr size_t kMaxP256DerSignature = 72;
 
 // Prepares signatures[i] into out[i] with one modular inversion for all of
-// them.  out.size() must equal signatures.size().
+// them.  If out is shorter than signatures, nothing is prepared.
 void PrepareP256Signatures(std::span<const ByteView> signatures,
                            std::span<PreparedP256Signature> out);
 

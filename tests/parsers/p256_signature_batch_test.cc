@@ -198,6 +198,43 @@ TEST_F(P256SignatureBatchTest, PreparesOnlyWellFormedInRangeSignatures) {
   }
 }
 
+// s + n still fits in 256 bits when s is small: only the range check tells
+// it from s.  A valid signature with a small s is made from the private key
+// (s·k = m + r·d, solved for the message scalar m), then s + n is offered.
+TEST_F(P256SignatureBatchTest, AnSThatIsOnlyInRangeModuloNIsNotPrepared) {
+  const EC_KEY* key = keys_[2].key.get();
+  const EC_GROUP* group = EC_KEY_get0_group(key);
+  bssl::UniquePtr<BN_CTX> ctx(BN_CTX_new());
+  bssl::UniquePtr<BIGNUM> k(BN_new()), s(BN_new()), x(BN_new()), r(BN_new()), sk(BN_new()),
+      rd(BN_new()), m(BN_new()), s_plus_n(BN_new());
+  ASSERT_TRUE(BN_rand_range(k.get(), Order()));
+  ASSERT_TRUE(BN_set_word(s.get(), 0x1234567));  // far below 2^256 - n
+  bssl::UniquePtr<EC_POINT> point(EC_POINT_new(group));
+  ASSERT_TRUE(EC_POINT_mul(group, point.get(), k.get(), nullptr, nullptr, ctx.get()));
+  ASSERT_TRUE(EC_POINT_get_affine_coordinates_GFp(group, point.get(), x.get(), nullptr, ctx.get()));
+  ASSERT_TRUE(BN_nnmod(r.get(), x.get(), Order(), ctx.get()));
+  ASSERT_TRUE(BN_mod_mul(sk.get(), s.get(), k.get(), Order(), ctx.get()));
+  ASSERT_TRUE(BN_mod_mul(rd.get(), r.get(), EC_KEY_get0_private_key(key), Order(), ctx.get()));
+  ASSERT_TRUE(BN_mod_sub(m.get(), sk.get(), rd.get(), Order(), ctx.get()));
+  Digest digest;
+  ASSERT_TRUE(BN_bn2bin_padded(digest.bytes, 32, m.get()));
+  ASSERT_TRUE(BN_add(s_plus_n.get(), s.get(), Order()));
+  ASSERT_LE(BN_num_bits(s_plus_n.get()), 256u);
+
+  std::vector<Case> cases = {
+      {"small s", key, digest, EncodeSignature(r.get(), s.get())},
+      {"small s + n", key, digest, EncodeSignature(r.get(), s_plus_n.get())},
+  };
+  ASSERT_TRUE(Reference(cases[0])) << "the constructed signature must be valid";
+  ASSERT_FALSE(Reference(cases[1]));
+  std::vector<ByteView> signatures = {cases[0].signature, cases[1].signature};
+  std::vector<PreparedP256Signature> prepared(2);
+  PrepareP256Signatures(signatures, prepared);
+  EXPECT_TRUE(prepared[0].ready);
+  EXPECT_FALSE(prepared[1].ready) << "s + n passed the range check";
+  EXPECT_EQ(CheckBatch(cases), 1);
+}
+
 TEST_F(P256SignatureBatchTest, APreparationOfOtherBytesIsNotUsed) {
   const EC_KEY* key = keys_[0].key.get();
   Digest a = DigestOf("a"), b = DigestOf("b");
@@ -210,7 +247,9 @@ TEST_F(P256SignatureBatchTest, APreparationOfOtherBytesIsNotUsed) {
   EXPECT_TRUE(VerifyP256Prepared(key, b.bytes, sig_b, prepared[0]));
   // ...and still invalid for a.
   EXPECT_FALSE(VerifyP256Prepared(key, a.bytes, sig_b, prepared[0]));
+  EXPECT_FALSE(prepared[0].used);
   EXPECT_TRUE(VerifyP256Prepared(key, a.bytes, sig_a, prepared[0]));
+  EXPECT_TRUE(prepared[0].used);
   EXPECT_FALSE(VerifyP256Prepared(key, b.bytes, sig_a, prepared[0]));
 }
 

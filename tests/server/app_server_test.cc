@@ -107,6 +107,7 @@ TEST_F(ServerAppTest, CreatesItsDataAndServesEveryListener) {
   EXPECT_NE(metrics.body.find("keystorm_pipeline_queue_depth 0"), std::string::npos);
   EXPECT_NE(metrics.body.find("keystorm_store_estimated_keys{family="), std::string::npos);
   EXPECT_NE(metrics.body.find("keystorm_store_commit_rereads_total 0\n"), std::string::npos);
+  EXPECT_NE(metrics.body.find("keystorm_pipeline_batched_signatures_total 0\n"), std::string::npos);
 
   Router admin = (*app)->AdminRouter();
   EXPECT_EQ(Route(admin, "POST", "/admin/v1/users/reset", R"({"username":"ann"})").status, 401);
@@ -369,6 +370,9 @@ TEST_F(ServerMetadataTest, ReloadRevokesStoredCredentialsAndABadBlobKeepsTheOld)
   ASSERT_FALSE(alice.empty());
   ASSERT_FALSE(bob.empty());
   EXPECT_EQ(Login(router, "alice", alice_key, alice, 1).status, 200);
+  // Her ES256 login went through the pipeline's shared inversion.
+  EXPECT_NE(Metrics(**app).find("keystorm_pipeline_batched_signatures_total 1\n"),
+            std::string::npos);
 
   // The operator installs a BLOB that revokes alice's model.
   WriteBlob(2, {{kOtherModel, "FIDO_CERTIFIED"}, {kRevokedModel, "REVOKED"}});

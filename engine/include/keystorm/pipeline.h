@@ -123,6 +123,10 @@ struct KEYSTORM_EXPORT PipelineStats {
   uint64_t batches = 0;
   uint64_t refused = 0;    // Submit answered Overloaded
   size_t in_flight = 0;    // jobs submitted whose callback has not yet begun
+  // ES256 signatures verified from a preparation that shared one modular
+  // inversion with the rest of their chunk (docs/pipeline.md); the others
+  // were verified whole.
+  uint64_t batched_signatures = 0;
 };
 
 class KEYSTORM_EXPORT Pipeline {

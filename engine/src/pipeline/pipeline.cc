@@ -6,9 +6,11 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -63,16 +65,24 @@ struct LookupScratch {
   std::vector<size_t> slots;  // the slot of each id
   std::vector<std::optional<CredentialRecord>> records;
 };
-// A worker's chunk of P-256 signatures, prepared with one inversion.
-struct SignatureScratch {
-  std::vector<ByteView> signatures;
-  std::vector<size_t> slots;  // the slot of each signature
-  std::vector<PreparedP256Signature> prepared;
-};
 struct WorkerScratch {
   JsonScratch json;
   LookupScratch lookup;
-  SignatureScratch signatures;
+};
+
+// A batch is cut into chunks of kMinChunk to kMaxChunk jobs (ChunkSize).
+constexpr size_t kMinChunk = 8;
+constexpr size_t kMaxChunk = 32;
+
+// A chunk's ES256 signatures, prepared with one inversion.  On the worker's
+// stack, not in its reusable scratch: slots point into it until their
+// verification, and a chunk another thread's wait lets this worker steal
+// meanwhile must not move it.
+struct ChunkSignatures {
+  std::array<ByteView, kMaxChunk> signatures;
+  std::array<size_t, kMaxChunk> slots;  // the slot of each signature
+  std::array<PreparedP256Signature, kMaxChunk> prepared;
+  size_t count = 0;
 };
 
 // Whether this thread has its name (keystorm/thread_name.h).  TBB's worker
@@ -160,6 +170,7 @@ class Pipeline::Impl {
     s.batches = batches_.load(std::memory_order_relaxed);
     s.refused = refused_.load(std::memory_order_relaxed);
     s.in_flight = in_flight_.load(std::memory_order_relaxed);
+    s.batched_signatures = batched_signatures_.load(std::memory_order_relaxed);
     return s;
   }
 
@@ -244,8 +255,10 @@ class Pipeline::Impl {
             // scratch under the lookup in flight.
             tbb::this_task_arena::isolate(
                 [&] { LookupCredentials(slots, r.begin(), r.end(), &scratch.lookup); });
-            LoadKeysAndPrepareSignatures(slots, r.begin(), r.end(), &scratch.signatures);
+            ChunkSignatures signatures;
+            LoadKeysAndPrepareSignatures(slots, r.begin(), r.end(), &signatures);
             for (size_t i = r.begin(); i != r.end(); ++i) FinishAssertion(slots[i]);
+            CountBatchedSignatures(slots, signatures);
           },
           tbb::simple_partitioner());
     });
@@ -260,8 +273,6 @@ class Pipeline::Impl {
   // kMinChunk 8 against 1: 3.5% less server CPU per login over HTTP on
   // two cores (docs/performance.md, session 8).
   size_t ChunkSize(size_t n) const {
-    static constexpr size_t kMinChunk = 8;
-    static constexpr size_t kMaxChunk = 32;
     size_t per = n / (static_cast<size_t>(workers_) * 4);
     return std::clamp<size_t>(per, kMinChunk, kMaxChunk);
   }
@@ -382,9 +393,8 @@ class Pipeline::Impl {
   // them with one inversion for them all (p256_signature_batch.h), which
   // FinishAssertion's A21 uses.
   void LoadKeysAndPrepareSignatures(std::vector<Slot>& slots, size_t begin, size_t end,
-                                    SignatureScratch* p) {
-    p->signatures.clear();
-    p->slots.clear();
+                                    ChunkSignatures* p) {
+    p->count = 0;
     for (size_t i = begin; i < end; ++i) {
       Slot& s = slots[i];
       s.precheck.prepared_signature = nullptr;
@@ -396,20 +406,35 @@ class Pipeline::Impl {
       s.key = key_cache_.Get(s.record->id, s.record->public_key_cose, &s.key_error);
       if (!s.key || s.precheck.stateless_error != VerifyError::kOk) continue;
       const int64_t alg = s.key->algorithm();
-      if (alg != static_cast<int64_t>(CoseAlgorithm::kES256) &&
-          alg != static_cast<int64_t>(CoseAlgorithm::kESP256)) {
+      // A chunk is never longer than kMaxChunk (simple_partitioner keeps
+      // to the grain); were it, the rest would be verified whole.
+      if ((alg != static_cast<int64_t>(CoseAlgorithm::kES256) &&
+           alg != static_cast<int64_t>(CoseAlgorithm::kESP256)) ||
+          p->count == kMaxChunk) {
         continue;
       }
-      p->signatures.push_back(s.response.signature);
-      p->slots.push_back(i);
+      p->signatures[p->count] = s.response.signature;
+      p->slots[p->count] = i;
+      ++p->count;
     }
-    if (p->signatures.empty()) return;
-    // Sized before any pointer into it is taken: no reallocation after.
-    p->prepared.resize(p->signatures.size());
-    PrepareP256Signatures(p->signatures, p->prepared);
-    for (size_t k = 0; k < p->slots.size(); ++k) {
+    if (p->count == 0) return;
+    PrepareP256Signatures(std::span(p->signatures.data(), p->count),
+                          std::span(p->prepared.data(), p->count));
+    for (size_t k = 0; k < p->count; ++k) {
       slots[p->slots[k]].precheck.prepared_signature = &p->prepared[k];
     }
+  }
+
+  // After the chunk's verifications: how many were finished from their
+  // preparation (PipelineStats::batched_signatures), and no slot keeps a
+  // pointer into the chunk's signatures.
+  void CountBatchedSignatures(std::vector<Slot>& slots, const ChunkSignatures& p) {
+    uint64_t used = 0;
+    for (size_t k = 0; k < p.count; ++k) {
+      used += p.prepared[k].used ? 1 : 0;
+      slots[p.slots[k]].precheck.prepared_signature = nullptr;
+    }
+    if (used > 0) batched_signatures_.fetch_add(used, std::memory_order_relaxed);
   }
 
   void FinishAssertion(Slot& s) {
@@ -432,9 +457,7 @@ class Pipeline::Impl {
     }
     s.verdict = verifier_->FinishAssertion(s.response, s.job->assertion.expected, s.precheck,
                                            s.record ? &stored : nullptr, &s.update);
-    // The worker's scratch is reused by its next chunk; the key by nothing.
-    s.precheck.prepared_signature = nullptr;
-    s.key.reset();
+    s.key.reset();  // needed by nothing after the verification
   }
 
   void Commit(std::vector<Slot>& slots, size_t n) {
@@ -561,6 +584,7 @@ class Pipeline::Impl {
   std::mutex sleep_mu_;
   std::condition_variable sleep_cv_;
   std::atomic<uint64_t> jobs_{0}, batches_{0}, refused_{0};
+  std::atomic<uint64_t> batched_signatures_{0};  // PipelineStats::batched_signatures
 
   // Two sets of slots: the dispatcher fills and verifies one while the
   // committer commits and completes the other (HandToCommitter).

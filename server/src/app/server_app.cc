@@ -156,6 +156,11 @@ class ServerApp::Impl {
                stats.batches == 0
                    ? 0.0
                    : static_cast<double>(stats.jobs) / static_cast<double>(stats.batches));
+    out.Family("keystorm_pipeline_batched_signatures_total",
+               "ES256 signatures verified with one modular inversion shared by their chunk.",
+               MetricType::kCounter);
+    out.Sample("keystorm_pipeline_batched_signatures_total", {},
+               static_cast<double>(stats.batched_signatures));
     out.Family("keystorm_pipeline_refused_total",
                "Submissions refused at once because max_in_flight was reached (503).",
                MetricType::kCounter);
