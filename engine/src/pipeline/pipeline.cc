@@ -70,7 +70,10 @@ struct WorkerScratch {
   LookupScratch lookup;
 };
 
-// A batch is cut into chunks of kMinChunk to kMaxChunk jobs (ChunkSize).
+// ChunkSize is kMinChunk to kMaxChunk jobs.  TBB's simple_partitioner
+// halves the batch's range until a piece is no longer than that, so a chunk
+// holds between half of ChunkSize and all of it (fewer only in a batch
+// smaller than kMinChunk), never more than kMaxChunk.
 constexpr size_t kMinChunk = 8;
 constexpr size_t kMaxChunk = 32;
 
