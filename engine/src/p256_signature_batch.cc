@@ -7,8 +7,9 @@
 #include <openssl/mem.h>
 #include <openssl/nid.h>
 
+#include <algorithm>
+#include <array>
 #include <cstring>
-#include <vector>
 
 // BoringSSL's internal EC and BN interfaces, from the same source package the
 // library was built from (tools/setup/build_boringssl.sh copies them).
@@ -57,47 +58,38 @@ bool ParseScalars(const EC_GROUP* group, ByteView der, EC_SCALAR* r, EC_SCALAR* 
   return ok;
 }
 
-}  // namespace
-
-void PrepareP256Signatures(std::span<const ByteView> signatures,
-                           std::span<PreparedP256Signature> out) {
-  const EC_GROUP* group = P256();
-  if (out.size() < signatures.size()) return;
-  // s of each ready signature in Montgomery form, and the running products
-  // s_0 ⋯ s_k (Montgomery form) of the ready ones.
-  std::vector<EC_SCALAR> s_mont;
-  std::vector<EC_SCALAR> prefix;
-  std::vector<size_t> ready;
-  s_mont.reserve(signatures.size());
-  prefix.reserve(signatures.size());
-  ready.reserve(signatures.size());
+// One block of at most kP256PrepareBlock signatures: one inversion.
+void PrepareBlock(const EC_GROUP* group, std::span<const ByteView> signatures,
+                  std::span<PreparedP256Signature> out) {
+  // s of each ready signature in Montgomery form, the running products
+  // s_0 ⋯ s_k (Montgomery form) of the ready ones, and where each goes.
+  std::array<EC_SCALAR, kP256PrepareBlock> s_mont{}, prefix{};
+  std::array<size_t, kP256PrepareBlock> ready;
+  size_t count = 0;
   for (size_t i = 0; i < signatures.size(); ++i) {
     PreparedP256Signature& p = out[i];
     p.ready = false;
     p.used = false;
     p.der_size = 0;
-    EC_SCALAR r{}, s{};
-    if (group == nullptr || !ParseScalars(group, signatures[i], &r, &s)) continue;
+    EC_SCALAR r, s;
+    if (!ParseScalars(group, signatures[i], &r, &s)) continue;
     p.der_size = static_cast<uint8_t>(signatures[i].size());
     std::memcpy(p.der, signatures[i].data(), signatures[i].size());
     ToWords(r, p.r);
-    EC_SCALAR m{};
-    ec_scalar_to_montgomery(group, &m, &s);
-    EC_SCALAR running = m;
-    if (!prefix.empty()) ec_scalar_mul_montgomery(group, &running, &prefix.back(), &m);
-    s_mont.push_back(m);
-    prefix.push_back(running);
-    ready.push_back(i);
+    ec_scalar_to_montgomery(group, &s_mont[count], &s);
+    prefix[count] = s_mont[count];
+    if (count > 0) ec_scalar_mul_montgomery(group, &prefix[count], &prefix[count - 1], &s_mont[count]);
+    ready[count++] = i;
   }
-  if (ready.empty()) return;
+  if (count == 0) return;
 
   // inverse = (s_0 ⋯ s_last)^-1 R.  Each s is in [1, n) and n is prime, so
   // the product is not zero; the inversion cannot fail, but if it did, no
   // signature would be prepared and each would take ECDSA_verify's path.
   EC_SCALAR product{}, inverse{};
-  ec_scalar_from_montgomery(group, &product, &prefix.back());
+  ec_scalar_from_montgomery(group, &product, &prefix[count - 1]);
   if (!ec_scalar_to_montgomery_inv_vartime(group, &inverse, &product)) return;
-  for (size_t k = ready.size(); k-- > 0;) {
+  for (size_t k = count; k-- > 0;) {
     PreparedP256Signature& p = out[ready[k]];
     EC_SCALAR s_inverse = inverse;
     if (k > 0) {
@@ -108,6 +100,18 @@ void PrepareP256Signatures(std::span<const ByteView> signatures,
     }
     ToWords(s_inverse, p.s_inverse_mont);
     p.ready = true;
+  }
+}
+
+}  // namespace
+
+void PrepareP256Signatures(std::span<const ByteView> signatures,
+                           std::span<PreparedP256Signature> out) {
+  const EC_GROUP* group = P256();
+  if (group == nullptr || out.size() < signatures.size()) return;
+  for (size_t begin = 0; begin < signatures.size(); begin += kP256PrepareBlock) {
+    const size_t n = std::min(kP256PrepareBlock, signatures.size() - begin);
+    PrepareBlock(group, signatures.subspan(begin, n), out.subspan(begin, n));
   }
 }
 

@@ -27,6 +27,13 @@ struct ec_key_st;  // EC_KEY
 
 namespace keystorm {
 
+// The longest DER encoding of a P-256 signature.
+inline constexpr size_t kMaxP256DerSignature = 72;
+
+// How many signatures share one inversion: their scratch is on the stack,
+// so preparing allocates nothing.
+inline constexpr size_t kP256PrepareBlock = 32;
+
 // One DER signature with r and s^-1 (in Montgomery form) computed.  Opaque:
 // only this module reads the scalars.
 struct PreparedP256Signature {
@@ -37,7 +44,7 @@ struct PreparedP256Signature {
   // The DER it was prepared from: a verification with other bytes ignores
   // the preparation.
   uint8_t der_size = 0;
-  uint8_t der[72] = {};
+  uint8_t der[kMaxP256DerSignature] = {};
   uint64_t r[4] = {};
   uint64_t s_inverse_mont[4] = {};
   // Set when a verification was finished from this preparation (rather
@@ -45,11 +52,9 @@ struct PreparedP256Signature {
   mutable bool used = false;
 };
 
-// The longest DER encoding of a P-256 signature.
-inline constexpr size_t kMaxP256DerSignature = 72;
-
-// Prepares signatures[i] into out[i] with one modular inversion for all of
-// them.  If out is shorter than signatures, nothing is prepared.
+// Prepares signatures[i] into out[i] with one modular inversion per
+// kP256PrepareBlock of them (a pipeline chunk is never longer).  If out is
+// shorter than signatures, nothing is prepared.
 void PrepareP256Signatures(std::span<const ByteView> signatures,
                            std::span<PreparedP256Signature> out);
 
